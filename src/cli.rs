@@ -1,0 +1,216 @@
+//! The command line, mirroring Alembic's argparse definitions. Only clap types here;
+//! `commands::run` turns them into settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "retort",
+    version,
+    about = "Run an existing Alembic project: same commands, same files, same database.",
+    infer_long_args = true
+)]
+pub struct Cli {
+    /// Alternate config file; defaults to value of ALEMBIC_CONFIG environment variable,
+    /// or "alembic.ini". May also refer to pyproject.toml file. May be specified twice
+    /// to reference both files separately
+    #[arg(short = 'c', long = "config", action = clap::ArgAction::Append)]
+    pub config: Vec<PathBuf>,
+    /// Name of section in .ini file to use for Alembic config (only applies to
+    /// configparser config, not toml)
+    #[arg(short = 'n', long = "name", default_value = "alembic")]
+    pub name: String,
+    /// Additional arguments consumed by custom env.py scripts, e.g. -x
+    /// setting1=somesetting -x setting2=somesetting
+    #[arg(short = 'x', action = clap::ArgAction::Append, allow_hyphen_values = true)]
+    pub x: Vec<String>,
+    /// Raise a full stack trace on error
+    #[arg(long)]
+    pub raiseerr: bool,
+    /// Do not log to std output.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show current branch points.
+    Branches(Verbose),
+    /// Check if revision command with autogenerate has pending upgrade ops.
+    Check,
+    /// Display the current revision for a database.
+    Current(CurrentArgs),
+    /// Revert to a previous version.
+    Downgrade(MigrateArgs),
+    /// Edit revision script(s) using $EDITOR.
+    Edit(RevArgs),
+    /// Create the alembic version table if it doesn't exist already.
+    #[command(name = "ensure_version")]
+    EnsureVersion(SqlArgs),
+    /// Show current available heads in the script directory.
+    Heads(HeadsArgs),
+    /// List changeset scripts in chronological order.
+    History(HistoryArgs),
+    /// Initialize a new scripts directory.
+    Init(InitArgs),
+    /// List available templates.
+    #[command(name = "list_templates")]
+    ListTemplates,
+    /// Merge two revisions together. Creates a new migration file.
+    Merge(MergeArgs),
+    /// Create a new revision file.
+    Revision(RevisionArgs),
+    /// Show the revision(s) denoted by the given symbol.
+    Show(RevArgs),
+    /// 'stamp' the revision table with the given revision; don't run any migrations.
+    Stamp(StampArgs),
+    /// Upgrade to a later version.
+    Upgrade(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Verbose {
+    /// Use more verbose output
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HeadsArgs {
+    /// Use more verbose output
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Treat dependency versions as down revisions
+    #[arg(long)]
+    pub resolve_dependencies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Specify a revision range; format is [start]:[end]
+    #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
+    pub rev_range: Option<String>,
+    /// Use more verbose output
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Indicate the current revision
+    #[arg(short = 'i', long)]
+    pub indicate_current: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CurrentArgs {
+    /// Check if all head revisions are applied to the database.
+    #[arg(short = 'c', long)]
+    pub check_heads: bool,
+    /// Use more verbose output
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevArgs {
+    /// revision identifier
+    #[arg(allow_hyphen_values = true)]
+    pub rev: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Don't emit SQL to database - dump to standard output/file instead.
+    #[arg(long)]
+    pub sql: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Don't emit SQL to database - dump to standard output/file instead.
+    #[arg(long)]
+    pub sql: bool,
+    /// Arbitrary 'tag' name - can be used by custom env.py scripts.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// revision identifier
+    #[arg(allow_hyphen_values = true)]
+    pub revision: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StampArgs {
+    /// Don't emit SQL to database - dump to standard output/file instead.
+    #[arg(long)]
+    pub sql: bool,
+    /// Arbitrary 'tag' name - can be used by custom env.py scripts.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Unconditionally erase the version table before stamping
+    #[arg(long)]
+    pub purge: bool,
+    /// revision identifier
+    #[arg(required = true, allow_hyphen_values = true)]
+    pub revisions: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Setup template for use with 'init'
+    #[arg(short = 't', long, default_value = "generic")]
+    pub template: String,
+    /// Write empty __init__.py files to the environment and version locations
+    #[arg(long)]
+    pub package: bool,
+    /// location of scripts directory
+    pub directory: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Message string to use with 'revision'
+    #[arg(short = 'm', long)]
+    pub message: Option<String>,
+    /// Specify a branch label to apply to the new revision
+    #[arg(long)]
+    pub branch_label: Option<String>,
+    /// Specify a hardcoded revision id instead of generating one
+    #[arg(long)]
+    pub rev_id: Option<String>,
+    /// one or more revisions, or 'heads' for all heads
+    #[arg(required = true)]
+    pub revisions: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RevisionArgs {
+    /// Message string to use with 'revision'
+    #[arg(short = 'm', long)]
+    pub message: Option<String>,
+    /// Populate revision script with candidate migration operations, based on
+    /// comparison of database to model.
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// Don't emit SQL to database - dump to standard output/file instead.
+    #[arg(long)]
+    pub sql: bool,
+    /// Specify head revision or <branchname>@head to base new revision on.
+    #[arg(long)]
+    pub head: Option<String>,
+    /// Allow a non-head revision as the 'head' to splice onto
+    #[arg(long)]
+    pub splice: bool,
+    /// Specify a branch label to apply to the new revision
+    #[arg(long)]
+    pub branch_label: Option<String>,
+    /// Specify specific path from config for version file
+    #[arg(long)]
+    pub version_path: Option<String>,
+    /// Specify a hardcoded revision id instead of generating one
+    #[arg(long)]
+    pub rev_id: Option<String>,
+    /// Specify one or more revision identifiers which this revision should depend on.
+    #[arg(long, action = clap::ArgAction::Append)]
+    pub depends_on: Vec<String>,
+}

@@ -1,0 +1,41 @@
+//! `heads [-v] [--resolve-dependencies]`
+
+use super::output::{Describe, Short};
+use super::{Catch, Failure, Global, Output, Project};
+use crate::revision::{Resolved, RevArg};
+
+pub fn run(
+    global: &Global,
+    out: &mut Output,
+    verbose: bool,
+    resolve_dependencies: bool,
+) -> Result<(), Failure> {
+    let project = Project::load(global)?;
+    // Alembic reads the plain heads outside its error handler: graph errors crash.
+    let catch = Catch {
+        uncaught: !resolve_dependencies,
+        ..Catch::default()
+    };
+    let map = project.map(&catch)?;
+    let heads: Vec<usize> = if resolve_dependencies {
+        map.get_revisions(RevArg::Str("heads"))
+            .map_err(|e| Catch::default().failure(e))?
+            .into_iter()
+            .filter_map(Resolved::rev)
+            .collect()
+    } else {
+        map.heads().to_vec()
+    };
+    let describe = Describe {
+        map: &map,
+        scripts: &project.scripts,
+    };
+    let short = Short {
+        branches: true,
+        ..Short::default()
+    };
+    for h in heads {
+        out.line(&describe.cmd_format(h, verbose, short, false));
+    }
+    Ok(())
+}

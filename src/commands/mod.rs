@@ -1,0 +1,201 @@
+//! One module per command, each a short composition of the layers below. This is
+//! the CLI edge: errors become Alembic's messages and exit codes here.
+
+mod branches;
+mod heads;
+mod history;
+mod output;
+mod show;
+
+use crate::cli::{Cli, Command};
+use crate::config::{Config, ConfigError, ConfigSource};
+use crate::revision::{RevisionError, RevisionMap};
+use crate::script::{FsSource, Script, ScriptDirectory, ScriptError, VersionSource};
+
+pub use output::Output;
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Alembic's `CommandError`: `FAILED: <msg>` on stdout, exit 255.
+    #[error("{0}")]
+    Command(String),
+    /// Where Alembic dies with a traceback: a message on stderr, exit 1.
+    #[error("{0}")]
+    Crash(String),
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        if e.is_command_error() {
+            Failure::Command(e.to_string())
+        } else {
+            Failure::Crash(e.to_string())
+        }
+    }
+}
+
+impl From<ScriptError> for Failure {
+    fn from(e: ScriptError) -> Self {
+        if e.is_command_error() {
+            Failure::Command(e.to_string())
+        } else {
+            Failure::Crash(e.to_string())
+        }
+    }
+}
+
+/// Settings every command shares, resolved from the command line and environment.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub config: ConfigSource,
+    pub raiseerr: bool,
+    pub x: Vec<String>,
+}
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let mut out = Output::new(cli.quiet);
+    let global = Global {
+        config: ConfigSource {
+            files: cli.config.clone(),
+            section: cli.name.clone(),
+            env_config: std::env::var_os("ALEMBIC_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(Into::into),
+        },
+        raiseerr: cli.raiseerr,
+        x: cli.x.clone(),
+    };
+    let result = dispatch(&global, cli.command, &mut out);
+    out.flush();
+    match result {
+        Ok(()) => 0,
+        Err(Failure::Command(msg)) if !global.raiseerr => {
+            out.failed(&msg);
+            255
+        }
+        Err(Failure::Command(msg)) | Err(Failure::Crash(msg)) => {
+            eprintln!("retort: error: {msg}");
+            1
+        }
+    }
+}
+
+fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), Failure> {
+    match command {
+        Command::Heads(a) => heads::run(global, out, a.verbose, a.resolve_dependencies),
+        Command::Branches(a) => branches::run(global, out, a.verbose),
+        Command::History(a) => history::run(
+            global,
+            out,
+            a.rev_range.as_deref(),
+            a.verbose,
+            a.indicate_current,
+        ),
+        Command::Show(a) => show::run(global, out, &a.rev),
+        other => Err(Failure::Crash(format!(
+            "the '{}' command is not available in this build of retort yet",
+            command_name(&other)
+        ))),
+    }
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Branches(_) => "branches",
+        Command::Check => "check",
+        Command::Current(_) => "current",
+        Command::Downgrade(_) => "downgrade",
+        Command::Edit(_) => "edit",
+        Command::EnsureVersion(_) => "ensure_version",
+        Command::Heads(_) => "heads",
+        Command::History(_) => "history",
+        Command::Init(_) => "init",
+        Command::ListTemplates => "list_templates",
+        Command::Merge(_) => "merge",
+        Command::Revision(_) => "revision",
+        Command::Show(_) => "show",
+        Command::Stamp(_) => "stamp",
+        Command::Upgrade(_) => "upgrade",
+    }
+}
+
+/// The configuration, the script directory and every script, read without Python.
+pub(crate) struct Project {
+    pub scripts: Vec<Script>,
+}
+
+impl Project {
+    pub(crate) fn load(global: &Global) -> Result<Project, Failure> {
+        let config = Config::load(&global.config)?;
+        let dir = ScriptDirectory::from_config(&config)?;
+        let scripts = FsSource(&dir).scripts(&mut |w| eprintln!("UserWarning: {w}"))?;
+        Ok(Project { scripts })
+    }
+
+    /// Build the graph; `catch` decides how its errors surface for this command.
+    pub(crate) fn map(&self, catch: &Catch) -> Result<RevisionMap, Failure> {
+        let revisions = self.scripts.iter().map(|s| s.revision.clone()).collect();
+        RevisionMap::build(revisions).map_err(|e| catch.failure(e))
+    }
+}
+
+/// Alembic's `_catch_revision_errors`: which revision errors become `FAILED:` and
+/// how they are worded for the command at hand.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Catch {
+    /// Errors escape uncaught (Alembic prints a traceback).
+    pub uncaught: bool,
+    /// Template for range errors, with `{start}` and `{end}`.
+    pub ancestor: Option<String>,
+    /// Template for several heads, with `{head_arg}`.
+    pub multiple_heads: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+impl Catch {
+    pub(crate) fn range(start: &str, end: &str) -> Catch {
+        Catch {
+            start: Some(start.to_string()),
+            end: Some(end.to_string()),
+            ..Catch::default()
+        }
+    }
+
+    pub(crate) fn failure(&self, e: RevisionError) -> Failure {
+        if self.uncaught || e.is_uncaught_in_alembic() {
+            return Failure::Crash(e.to_string());
+        }
+        Failure::Command(match e {
+            RevisionError::RangeNotAncestor { lower, upper } => {
+                let start = self.start.clone().unwrap_or(lower);
+                let end = self.end.clone().unwrap_or(upper);
+                self.ancestor
+                    .as_deref()
+                    .unwrap_or("Requested range {start}:{end} does not refer to ancestor/descendant revisions along the same branch")
+                    .replace("{start}", &start)
+                    .replace("{end}", &end)
+            }
+            RevisionError::MultipleHeads { argument, .. } => {
+                let head_arg = self.end.clone().unwrap_or(argument);
+                self.multiple_heads
+                    .as_deref()
+                    .unwrap_or("Multiple head revisions are present for given argument '{head_arg}'; please specify a specific target revision, '<branchname>@{head_arg}' to narrow to a specific head, or 'heads' for all heads")
+                    .replace("{head_arg}", &head_arg)
+            }
+            RevisionError::Resolution { argument, .. } => {
+                format!("Can't locate revision identified by '{argument}'")
+            }
+            other => other.to_string(),
+        })
+    }
+}
+
+/// Print what the graph layer wants said as Alembic warnings.
+pub(crate) fn emit_warnings(warnings: Vec<String>) {
+    for w in warnings {
+        eprintln!("UserWarning: {w}");
+    }
+}

@@ -1,0 +1,183 @@
+//! What commands print: the buffered stdout channel, and Alembic's two ways of
+//! describing a revision (the one-line form and the log entry).
+
+use std::io::Write;
+
+use crate::revision::RevisionMap;
+use crate::script::{python_splitlines, Script};
+
+/// Stdout, silenced by `-q`. Write errors (a closed pipe) end output quietly, as
+/// Alembic's `write_outstream` does.
+pub struct Output {
+    quiet: bool,
+    out: std::io::BufWriter<std::io::Stdout>,
+    broken: bool,
+}
+
+impl Output {
+    pub fn new(quiet: bool) -> Output {
+        Output {
+            quiet,
+            out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            broken: false,
+        }
+    }
+
+    /// `config.print_stdout`: the text and a newline.
+    pub fn line(&mut self, text: &str) {
+        if self.quiet || self.broken {
+            return;
+        }
+        if self
+            .out
+            .write_all(text.as_bytes())
+            .and_then(|_| self.out.write_all(b"\n"))
+            .is_err()
+        {
+            self.broken = true;
+        }
+    }
+
+    /// `FAILED: <msg>`, Alembic's report of a `CommandError`.
+    pub fn failed(&mut self, msg: &str) {
+        self.line(&format!("FAILED: {msg}"));
+        self.flush();
+    }
+
+    pub fn flush(&mut self) {
+        if !self.broken && self.out.flush().is_err() {
+            self.broken = true;
+        }
+    }
+}
+
+/// Which parts of the one-line form to include (Alembic's `_head_only` flags).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Short {
+    pub branches: bool,
+    pub doc: bool,
+    pub parents: bool,
+    pub tree: bool,
+}
+
+/// Formats revisions of one map; `scripts[i]` is revision `i`.
+pub struct Describe<'a> {
+    pub map: &'a RevisionMap,
+    pub scripts: &'a [Script],
+}
+
+impl Describe<'_> {
+    fn down_revisions(&self, i: usize) -> String {
+        let down = &self.map.node(i).rev.down_revisions;
+        if down.is_empty() {
+            "<base>".to_string()
+        } else {
+            down.join(", ")
+        }
+    }
+
+    /// Alembic's `cmd_format`: the log entry when verbose, else the one-line form.
+    pub fn cmd_format(&self, i: usize, verbose: bool, short: Short, current: bool) -> String {
+        if verbose {
+            self.log_entry(i, current)
+        } else {
+            self.short(i, short, current)
+        }
+    }
+
+    /// `[parents -> ]rev[ (labels)][ (head)][ (effective head)][ (current)][ tree][, doc]`
+    pub fn short(&self, i: usize, s: Short, current: bool) -> String {
+        let node = self.map.node(i);
+        let mut text = String::new();
+        if s.parents {
+            text.push_str(&self.down_revisions(i));
+            if !node.rev.dependencies.is_empty() {
+                text.push_str(&format!(" ({})", node.rev.dependencies.join(", ")));
+            }
+            text.push_str(" -> ");
+        }
+        text.push_str(node.id());
+        if s.branches && !node.labels.is_empty() {
+            text.push_str(&format!(" ({})", join(node.labels.iter())));
+        }
+        if node.is_real_head() {
+            text.push_str(" (head)");
+        }
+        if node.is_head() && !node.is_real_head() {
+            text.push_str(" (effective head)");
+        }
+        if current {
+            text.push_str(" (current)");
+        }
+        if s.tree {
+            if node.is_branch_point() {
+                text.push_str(" (branchpoint)");
+            }
+            if node.is_merge_point() {
+                text.push_str(" (mergepoint)");
+            }
+        }
+        if s.doc {
+            text.push_str(", ");
+            text.push_str(self.scripts[i].doc());
+        }
+        text
+    }
+
+    /// The multi-line entry of `show` and `-v`.
+    pub fn log_entry(&self, i: usize, current: bool) -> String {
+        let node = self.map.node(i);
+        let script = &self.scripts[i];
+        let mut e = format!("Rev: {}", node.id());
+        for (on, marker) in [
+            (node.is_head(), " (head)"),
+            (node.is_branch_point(), " (branchpoint)"),
+            (node.is_merge_point(), " (mergepoint)"),
+            (current, " (current)"),
+        ] {
+            if on {
+                e.push_str(marker);
+            }
+        }
+        e.push('\n');
+        let parents_label = if node.is_merge_point() {
+            "Merges"
+        } else {
+            "Parent"
+        };
+        e.push_str(&format!("{parents_label}: {}\n", self.down_revisions(i)));
+        if !node.rev.dependencies.is_empty() {
+            e.push_str(&format!(
+                "Also depends on: {}\n",
+                node.rev.dependencies.join(", ")
+            ));
+        }
+        if node.is_branch_point() {
+            e.push_str(&format!(
+                "Branches into: {}\n",
+                join(node.next.iter().map(|&c| self.map.id(c)))
+            ));
+        }
+        if !node.labels.is_empty() {
+            e.push_str(&format!("Branch names: {}\n", join(node.labels.iter())));
+        }
+        e.push_str(&format!("Path: {}\n", script.path.display()));
+        let doc: Vec<String> = python_splitlines(&script.longdoc)
+            .into_iter()
+            .map(|l| format!("    {l}"))
+            .collect();
+        e.push_str(&format!("\n{}\n", doc.join("\n")));
+        e
+    }
+}
+
+fn join<I, S>(items: I) -> String
+where
+    I: Iterator<Item = S>,
+    S: AsRef<str>,
+{
+    items
+        .map(|s| s.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

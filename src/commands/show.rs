@@ -1,0 +1,34 @@
+//! `show REV`
+
+use super::output::Describe;
+use super::{Catch, Failure, Global, Output, Project};
+use crate::revision::{Resolved, RevArg};
+
+pub fn run(global: &Global, out: &mut Output, rev: &str) -> Result<(), Failure> {
+    let project = Project::load(global)?;
+    if rev == "current" {
+        return Err(Failure::Crash(
+            "'show current' needs the database, which is not available in this build of retort yet"
+                .to_string(),
+        ));
+    }
+    let catch = Catch::default();
+    let map = project.map(&catch)?;
+    let found = map
+        .get_revisions(RevArg::Str(rev))
+        .map_err(|e| catch.failure(e))?;
+    let describe = Describe {
+        map: &map,
+        scripts: &project.scripts,
+    };
+    for r in found {
+        match r {
+            Resolved::Rev(i) => out.line(&describe.log_entry(i, false)),
+            // Alembic fails with AttributeError on these.
+            Resolved::Base | Resolved::Nothing => return Err(Failure::Crash(format!(
+                "'{rev}' walks past the base of the revision graph; there is no revision to show"
+            ))),
+        }
+    }
+    Ok(())
+}

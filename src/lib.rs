@@ -1,0 +1,9 @@
+//! retort: runs an existing Alembic project with Alembic's command line.
+//!
+//! Layers (arrows point down): `cli` → `commands` → {`config`, `script`, `revision`}.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod revision;
+pub mod script;

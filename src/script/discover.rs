@@ -1,0 +1,212 @@
+//! Finding version files on disk, in Alembic's order, and reading their headers
+//! (in parallel: large projects have tens of thousands of files).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::{header, Script, ScriptDirectory, ScriptError, VersionSource};
+
+/// Version files under the configured locations.
+#[derive(Debug, Clone, Copy)]
+pub struct FsSource<'a>(pub &'a ScriptDirectory);
+
+impl VersionSource for FsSource<'_> {
+    fn scripts(&self, warn: &mut dyn FnMut(String)) -> Result<Vec<Script>, ScriptError> {
+        let dir = self.0;
+        let mut seen = HashSet::new();
+        let mut files = Vec::new();
+        for location in dir.version_locations.iter().filter(|l| l.exists()) {
+            for file in list_py_dir(location, dir.recursive, dir.sourceless)? {
+                let real = file.canonicalize().map_err(|source| ScriptError::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                if !seen.insert(real.clone()) {
+                    warn(format!(
+                        "File {} loaded twice! ignoring. Please ensure version_locations is unique.",
+                        real.display()
+                    ));
+                    continue;
+                }
+                if let Some(kind) = classify(&real, dir.sourceless) {
+                    files.push((real, kind));
+                }
+            }
+        }
+        read_all(files)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Source,
+    Compiled,
+}
+
+/// Alembic's file-name rules: `*.py` not starting with `.#` or `__init__`, plus
+/// `.pyc`/`.pyo` when sourceless and no better file sits beside it.
+fn classify(path: &Path, sourceless: bool) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    if name.starts_with(".#") || name.starts_with("__init__") {
+        return None;
+    }
+    if name.ends_with(".py") {
+        return Some(FileKind::Source);
+    }
+    if !sourceless {
+        return None;
+    }
+    let (py_name, is_o) = if let Some(stem) = name.strip_suffix('c') {
+        (stem, false)
+    } else {
+        (name.strip_suffix('o')?, true)
+    };
+    if !py_name.ends_with(".py") {
+        return None;
+    }
+    let dir = path.parent()?;
+    let pyc = format!("{py_name}c");
+    if dir.join(py_name).exists() || (is_o && dir.join(pyc).exists()) {
+        return None;
+    }
+    Some(FileKind::Compiled)
+}
+
+/// Alembic's `_list_py_dir`: a top-down walk, files sorted within a directory,
+/// subdirectories in sorted order (only when recursive).
+fn list_py_dir(
+    root: &Path,
+    recursive: bool,
+    sourceless: bool,
+) -> Result<Vec<PathBuf>, ScriptError> {
+    let mut out = Vec::new();
+    walk(root, recursive, sourceless, &mut out)?;
+    Ok(out)
+}
+
+fn walk(
+    dir: &Path,
+    recursive: bool,
+    sourceless: bool,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), ScriptError> {
+    let io = |source| ScriptError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let path = entry.path();
+        // os.walk lists a directory (or a link to one) under dirs, all else under files.
+        if path.is_dir() {
+            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+            dirs.push((entry.file_name(), is_link));
+        } else {
+            files.push(entry.file_name());
+        }
+    }
+    let in_pycache = dir
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with("__pycache__"));
+    if !in_pycache {
+        files.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+        out.extend(files.iter().map(|f| dir.join(f)));
+        if sourceless {
+            add_pycache(dir, &files, out)?;
+        }
+        if !recursive {
+            return Ok(());
+        }
+    }
+    dirs.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+    for (name, is_link) in dirs {
+        if !is_link {
+            walk(&dir.join(name), recursive, sourceless, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Compiled files in `__pycache__` whose module has no file in `dir`.
+fn add_pycache(
+    dir: &Path,
+    files: &[std::ffi::OsString],
+    out: &mut Vec<PathBuf>,
+) -> Result<(), ScriptError> {
+    let cache = dir.join("__pycache__");
+    if !cache.exists() {
+        return Ok(());
+    }
+    let stem = |n: &str| n.split('.').next().unwrap_or("").to_string();
+    let names: HashSet<String> = files.iter().map(|f| stem(&f.to_string_lossy())).collect();
+    let entries = std::fs::read_dir(&cache).map_err(|source| ScriptError::Io {
+        path: cache.clone(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        if !names.contains(&stem(&entry.file_name().to_string_lossy())) {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Read every header; the first failure in file order is the one reported, as
+/// Alembic stops at the first file that fails to load.
+fn read_all(files: Vec<(PathBuf, FileKind)>) -> Result<Vec<Script>, ScriptError> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || files.len() < 512 {
+        return files.into_iter().map(read_one).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    let mut parts: Vec<Vec<(PathBuf, FileKind)>> = Vec::new();
+    let mut rest = files;
+    while !rest.is_empty() {
+        let tail = rest.split_off(chunk.min(rest.len()));
+        parts.push(rest);
+        rest = tail;
+    }
+    let results: Vec<Result<Vec<Script>, ScriptError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| s.spawn(move || part.into_iter().map(read_one).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ScriptError::Command(
+                        "a worker reading version files panicked".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+fn read_one((path, kind): (PathBuf, FileKind)) -> Result<Script, ScriptError> {
+    if kind == FileKind::Compiled {
+        return Err(ScriptError::Invalid {
+            path,
+            message: "a compiled script without its source; retort reads version files statically and needs the .py file".to_string(),
+        });
+    }
+    let bytes = std::fs::read(&path).map_err(|source| ScriptError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    match header::read_header(&bytes) {
+        Ok(h) => Script::from_header(h, path),
+        Err(source) => Err(ScriptError::Header { path, source }),
+    }
+}
