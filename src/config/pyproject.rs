@@ -82,7 +82,7 @@ impl ToolAlembic {
             toml::Value::Array(items) => TomlValue::List(
                 items
                     .iter()
-                    .map(|i| i.as_str().ok_or_else(unsupported).and_then(|s| fmt(s)))
+                    .map(|i| i.as_str().ok_or_else(unsupported).and_then(&fmt))
                     .collect::<Result<_, _>>()?,
             ),
             _ => return Err(unsupported()),

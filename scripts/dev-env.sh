@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Creates .venv with the pinned Python packages the parity tests run (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+stamp=.venv/.retort-requirements
+if ! cmp -s requirements-dev.txt "$stamp" 2>/dev/null; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    cp requirements-dev.txt "$stamp"
+fi
