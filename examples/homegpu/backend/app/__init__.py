@@ -1,0 +1,1 @@
+"""homegpu backend: share idle GPUs on home machines with friends."""
