@@ -25,9 +25,11 @@ pub fn run(global: &Global, out: &mut Output, rev: &str) -> Result<(), Failure> 
         match r {
             Resolved::Rev(i) => out.line(&describe.log_entry(i, false)),
             // Alembic fails with AttributeError on these.
-            Resolved::Base | Resolved::Nothing => return Err(Failure::Crash(format!(
+            Resolved::Base | Resolved::Nothing => {
+                return Err(Failure::Crash(format!(
                 "'{rev}' walks past the base of the revision graph; there is no revision to show"
-            ))),
+            )))
+            }
         }
     }
     Ok(())

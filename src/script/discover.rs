@@ -17,10 +17,15 @@ impl VersionSource for FsSource<'_> {
         let mut files = Vec::new();
         for location in dir.version_locations.iter().filter(|l| l.exists()) {
             for file in list_py_dir(location, dir.recursive, dir.sourceless)? {
-                let real = file.canonicalize().map_err(|source| ScriptError::Io {
-                    path: file.clone(),
-                    source,
-                })?;
+                // Directories were resolved once; only a linked file needs resolving.
+                let real = if file.is_link {
+                    file.path.canonicalize().map_err(|source| ScriptError::Io {
+                        path: file.path.clone(),
+                        source,
+                    })?
+                } else {
+                    file.path
+                };
                 if !seen.insert(real.clone()) {
                     warn(format!(
                         "File {} loaded twice! ignoring. Please ensure version_locations is unique.",
@@ -35,6 +40,12 @@ impl VersionSource for FsSource<'_> {
         }
         read_all(files)
     }
+}
+
+/// A directory entry, under its directory's resolved path.
+struct Listed {
+    path: PathBuf,
+    is_link: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,13 +85,13 @@ fn classify(path: &Path, sourceless: bool) -> Option<FileKind> {
 
 /// Alembic's `_list_py_dir`: a top-down walk, files sorted within a directory,
 /// subdirectories in sorted order (only when recursive).
-fn list_py_dir(
-    root: &Path,
-    recursive: bool,
-    sourceless: bool,
-) -> Result<Vec<PathBuf>, ScriptError> {
+fn list_py_dir(root: &Path, recursive: bool, sourceless: bool) -> Result<Vec<Listed>, ScriptError> {
+    let root = root.canonicalize().map_err(|source| ScriptError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
     let mut out = Vec::new();
-    walk(root, recursive, sourceless, &mut out)?;
+    walk(&root, recursive, sourceless, &mut out)?;
     Ok(out)
 }
 
@@ -88,7 +99,7 @@ fn walk(
     dir: &Path,
     recursive: bool,
     sourceless: bool,
-    out: &mut Vec<PathBuf>,
+    out: &mut Vec<Listed>,
 ) -> Result<(), ScriptError> {
     let io = |source| ScriptError::Io {
         path: dir.to_path_buf(),
@@ -98,23 +109,29 @@ fn walk(
     let mut dirs = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
-        let path = entry.path();
-        // os.walk lists a directory (or a link to one) under dirs, all else under files.
-        if path.is_dir() {
-            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+        let file_type = entry.file_type().map_err(io)?;
+        let is_link = file_type.is_symlink();
+        // os.walk lists a directory (or a link to one) under dirs, all else under
+        // files; only links need a stat to tell.
+        let is_dir = file_type.is_dir() || (is_link && entry.path().is_dir());
+        if is_dir {
             dirs.push((entry.file_name(), is_link));
         } else {
-            files.push(entry.file_name());
+            files.push((entry.file_name(), is_link));
         }
     }
     let in_pycache = dir
         .file_name()
         .is_some_and(|n| n.to_string_lossy().ends_with("__pycache__"));
     if !in_pycache {
-        files.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
-        out.extend(files.iter().map(|f| dir.join(f)));
+        files.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+        out.extend(files.iter().map(|(name, is_link)| Listed {
+            path: dir.join(name),
+            is_link: *is_link,
+        }));
         if sourceless {
-            add_pycache(dir, &files, out)?;
+            let names: Vec<_> = files.iter().map(|(n, _)| n.clone()).collect();
+            add_pycache(dir, &names, out)?;
         }
         if !recursive {
             return Ok(());
@@ -133,7 +150,7 @@ fn walk(
 fn add_pycache(
     dir: &Path,
     files: &[std::ffi::OsString],
-    out: &mut Vec<PathBuf>,
+    out: &mut Vec<Listed>,
 ) -> Result<(), ScriptError> {
     let cache = dir.join("__pycache__");
     if !cache.exists() {
@@ -147,7 +164,10 @@ fn add_pycache(
     })?;
     for entry in entries.flatten() {
         if !names.contains(&stem(&entry.file_name().to_string_lossy())) {
-            out.push(entry.path());
+            out.push(Listed {
+                path: entry.path(),
+                is_link: true,
+            });
         }
     }
     Ok(())

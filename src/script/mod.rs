@@ -81,9 +81,11 @@ impl Script {
         };
         let down_revisions = match header.down_revision {
             Some(v) => strings(v),
-            None => return Err(invalid(format!(
+            None => {
+                return Err(invalid(format!(
                 "revision {id} does not define 'down_revision' (Alembic fails with AttributeError)"
-            ))),
+            )))
+            }
         };
         let longdoc = header
             .docstring
