@@ -170,8 +170,12 @@ impl Catch {
         }
         Failure::Command(match e {
             RevisionError::RangeNotAncestor { lower, upper } => {
-                let start = self.start.clone().unwrap_or(lower);
-                let end = self.end.clone().unwrap_or(upper);
+                let start = self
+                    .start
+                    .clone()
+                    .or(lower)
+                    .unwrap_or_else(|| "base".into());
+                let end = self.end.clone().or(upper).unwrap_or_else(|| "base".into());
                 self.ancestor
                     .as_deref()
                     .unwrap_or("Requested range {start}:{end} does not refer to ancestor/descendant revisions along the same branch")

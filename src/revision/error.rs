@@ -58,8 +58,16 @@ pub enum RevisionError {
     /// A lookup failure; `argument` is the part the CLI reports as unlocatable.
     #[error("{message}")]
     Resolution { message: String, argument: String },
-    #[error("Revision {lower} is not an ancestor of revision {upper}")]
-    RangeNotAncestor { lower: String, upper: String },
+    /// `None` stands for a value Python treats as false (printed as `base`).
+    #[error(
+        "Revision {} is not an ancestor of revision {}",
+        lower.as_deref().unwrap_or("base"),
+        upper.as_deref().unwrap_or("base")
+    )]
+    RangeNotAncestor {
+        lower: Option<String>,
+        upper: Option<String>,
+    },
     /// Any other `RevisionError` of Alembic's, shown verbatim.
     #[error("{0}")]
     Other(String),

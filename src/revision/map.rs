@@ -404,30 +404,42 @@ impl RevisionMap {
 
     /// Alembic's `check=True`: no target may be reachable from another one.
     pub fn check_overlaps(&self, targets: &[usize], edges: Edges) -> Result<(), RevisionError> {
+        for &t in targets {
+            self.check_overlaps_of(t, targets, edges)?;
+        }
+        Ok(())
+    }
+
+    /// The overlap check for one target against the others.
+    pub fn check_overlaps_of(
+        &self,
+        t: usize,
+        targets: &[usize],
+        edges: Edges,
+    ) -> Result<(), RevisionError> {
         if targets.len() < 2 {
             return Ok(());
         }
-        for &t in targets {
-            let reach = self.reach(&[t], edges);
-            let mut overlaps: Vec<usize> = targets
-                .iter()
-                .copied()
-                .filter(|&o| o != t && reach.contains(o))
-                .collect();
-            overlaps.dedup();
-            if !overlaps.is_empty() {
-                return Err(RevisionError::other(format!(
-                    "Requested revision {} overlaps with other requested revisions {}",
-                    self.nodes[t].rev.id,
-                    overlaps
-                        .iter()
-                        .map(|&o| self.nodes[o].rev.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
+        let reach = self.reach(&[t], edges);
+        let mut overlaps: Vec<usize> = targets
+            .iter()
+            .copied()
+            .filter(|&o| o != t && reach.contains(o))
+            .collect();
+        overlaps.sort_unstable();
+        overlaps.dedup();
+        if overlaps.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        Err(RevisionError::other(format!(
+            "Requested revision {} overlaps with other requested revisions {}",
+            self.nodes[t].rev.id,
+            overlaps
+                .iter()
+                .map(|&o| self.nodes[o].rev.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
     }
 
     pub fn len(&self) -> usize {

@@ -80,11 +80,13 @@ impl RevisionMap {
         let mut lower = lower;
         let lower_owned: String;
         let mut current = self.get_revisions(lower)?;
-        if !opts.implicit_base
-            && current
-                .iter()
-                .any(|c| matches!(c, Resolved::Rev(i) if !required.contains(*i)))
-        {
+        // The pseudo-revision "base" counts as outside the range, as in Alembic.
+        let outside = |c: &Resolved| match c {
+            Resolved::Rev(i) => !required.contains(*i),
+            Resolved::Base => true,
+            Resolved::Nothing => false,
+        };
+        if !opts.implicit_base && current.iter().any(outside) {
             return Err(RevisionError::RangeNotAncestor {
                 lower: lower.display(),
                 upper: upper.display(),
@@ -116,8 +118,7 @@ impl RevisionMap {
                 }
             }
         }
-        let current = self.require_revisions(current, "current revision")?;
-        self.check_overlaps(&current, Edges::NormalizedDown)?;
+        let current = self.checked_in_order(&current, Edges::NormalizedDown)?;
         let applied = self.reach(&current, Edges::NormalizedDown);
 
         let mut needs = required;
@@ -174,12 +175,31 @@ impl RevisionMap {
         if let Some(t) = target {
             if drop.is_clear() && !heads.contains(&t) {
                 return Err(RevisionError::RangeNotAncestor {
-                    lower: "Nothing to drop".to_string(),
+                    lower: Some("Nothing to drop".to_string()),
                     upper: upper.display(),
                 });
             }
         }
         Ok((drop, heads))
+    }
+
+    /// Alembic's `_get_ancestor_nodes(check=True)`: each entry in turn must be a
+    /// revision and must not reach another entry; the first failure is reported.
+    fn checked_in_order(
+        &self,
+        found: &[Resolved],
+        edges: Edges,
+    ) -> Result<Vec<usize>, RevisionError> {
+        let revs: Vec<usize> = found.iter().filter_map(|r| r.rev()).collect();
+        for r in found {
+            let Resolved::Rev(i) = *r else {
+                return Err(RevisionError::Assertion(
+                    "expected a revision as the current revision, found none".to_string(),
+                ));
+            };
+            self.check_overlaps_of(i, &revs, edges)?;
+        }
+        Ok(revs)
     }
 
     /// Alembic asserts these are real revisions; a walk past the end is not.

@@ -46,18 +46,20 @@ impl<'a> RevArg<'a> {
             RevArg::Rows(rows) => rows.iter().map(String::as_str).collect(),
         }
     }
-    /// How Alembic would print the argument in a message (`%s` of the value).
-    pub fn display(&self) -> String {
+    /// How Alembic prints the argument in a message (`%s` of the value); `None`
+    /// where Python would see a false value (None, an empty string or tuple).
+    pub fn display(&self) -> Option<String> {
         match *self {
-            RevArg::None => "None".to_string(),
-            RevArg::Str(s) => s.to_string(),
+            RevArg::None => None,
+            RevArg::Str("") | RevArg::Rows([]) => None,
+            RevArg::Str(s) => Some(s.to_string()),
             RevArg::Rows(rows) => {
                 let quoted: Vec<String> = rows.iter().map(|r| format!("'{r}'")).collect();
-                if quoted.len() == 1 {
+                Some(if quoted.len() == 1 {
                     format!("({},)", quoted[0])
                 } else {
                     format!("({})", quoted.join(", "))
-                }
+                })
             }
         }
     }

@@ -79,6 +79,10 @@ impl HeaderError {
 
 /// Read the header from raw file bytes (handles BOM, PEP 263 coding cookie: utf-8 and latin-1/iso-8859-1 at least; anything else is an error).
 pub fn read_header(source: &[u8]) -> Result<Header, HeaderError> {
+    // Token positions are u32; a 4 GiB migration script is not a real case.
+    if source.len() >= u32::MAX as usize / 2 {
+        return Err(HeaderError::new(1, "source file is too large"));
+    }
     let text = decode_source(source)?;
     Reader::new(&text).run()
 }
@@ -118,7 +122,9 @@ fn decode_source(source: &[u8]) -> Result<Cow<'_, str>, HeaderError> {
             )
         })?;
     }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    let (nul, cr) = scan_nul_cr(bytes);
+    if nul {
+        let pos = bytes.iter().position(|&b| b == 0).unwrap_or(0);
         return Err(HeaderError::new(
             line_at(bytes, pos),
             "source code cannot contain null bytes",
@@ -146,7 +152,21 @@ fn decode_source(source: &[u8]) -> Result<Cow<'_, str>, HeaderError> {
         }
         Encoding::Latin1 => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
     };
-    Ok(normalize_newlines(text))
+    Ok(if cr { normalize_newlines(text) } else { text })
+}
+
+/// Whether `bytes` holds a NUL and whether it holds a `\r`: one pass that the
+/// compiler vectorises (no early exit inside a chunk).
+fn scan_nul_cr(bytes: &[u8]) -> (bool, bool) {
+    let (mut nul, mut cr) = (false, false);
+    for chunk in bytes.chunks(128) {
+        let (n, c) = chunk.iter().fold((0u8, 0u8), |(n, c), &b| {
+            (n | u8::from(b == 0), c | u8::from(b == b'\r'))
+        });
+        nul |= n != 0;
+        cr |= c != 0;
+    }
+    (nul, cr)
 }
 
 fn line_at(bytes: &[u8], pos: usize) -> usize {
@@ -156,9 +176,6 @@ fn line_at(bytes: &[u8], pos: usize) -> usize {
 
 /// Python reads `\r\n` and lone `\r` as `\n`, also inside string literals.
 fn normalize_newlines(text: Cow<'_, str>) -> Cow<'_, str> {
-    if !text.contains('\r') {
-        return text;
-    }
     let mut out = String::with_capacity(text.len());
     let mut rest: &str = &text;
     while let Some(p) = rest.find('\r') {
@@ -180,7 +197,9 @@ fn coding_cookie(bytes: &[u8]) -> Option<(usize, &[u8])> {
         return Some((1, name));
     }
     let blank_or_comment = matches!(
-        first.iter().find(|&&c| !matches!(c, b' ' | b'\t' | b'\x0c')),
+        first
+            .iter()
+            .find(|&&c| !matches!(c, b' ' | b'\t' | b'\x0c')),
         None | Some(b'#' | b'\r')
     );
     if !blank_or_comment {
@@ -333,10 +352,12 @@ enum Word {
     /// Python NFKC-normalises identifiers, so we cannot tell what this names.
     NonAscii,
     /// Index into `NAMES`.
-    Header(usize),
+    Header(u8),
     /// `globals`/`exec` (rebind module names from anywhere) or, when `anywhere`
     /// is false, `eval`/`vars`/`locals` (only at module level).
-    Dyn { anywhere: bool },
+    Dyn {
+        anywhere: bool,
+    },
     Kw(Kw),
 }
 
@@ -344,12 +365,39 @@ fn classify(w: &[u8], non_ascii: bool) -> Word {
     if non_ascii {
         return Word::NonAscii;
     }
+    // Most names are not keywords: reject them by length and first letter
+    // before the keyword table (the longest entry has 13 bytes).
+    let first = match w.first() {
+        Some(&c) if w.len() >= 2 && w.len() <= 13 => c,
+        _ => return Word::Plain,
+    };
+    if !matches!(
+        first,
+        b'_' | b'a'
+            ..=b'g'
+                | b'i'
+                | b'l'
+                | b'm'
+                | b'n'
+                | b'o'
+                | b'p'
+                | b'r'
+                | b't'
+                | b'v'
+                | b'w'
+                | b'y'
+                | b'F'
+                | b'N'
+                | b'T'
+    ) {
+        return Word::Plain;
+    }
     match w {
         b"revision" => Word::Header(0),
         b"down_revision" => Word::Header(1),
         b"branch_labels" => Word::Header(2),
         b"depends_on" => Word::Header(3),
-        b"__doc__" => Word::Header(DOC),
+        b"__doc__" => Word::Header(DOC as u8),
         b"globals" | b"exec" => Word::Dyn { anywhere: true },
         b"eval" | b"vars" | b"locals" => Word::Dyn { anywhere: false },
         b"def" => Word::Kw(Kw::Def),
@@ -411,22 +459,14 @@ enum Kind {
     FStart,
     FEnd,
     Op(Op),
-    Newline,
-    Eof,
 }
 
 fn opens(k: Kind) -> bool {
-    matches!(
-        k,
-        Kind::Op(Op::LPar | Op::LSqb | Op::LBrace) | Kind::FStart
-    )
+    matches!(k, Kind::Op(Op::LPar | Op::LSqb | Op::LBrace) | Kind::FStart)
 }
 
 fn closes(k: Kind) -> bool {
-    matches!(
-        k,
-        Kind::Op(Op::RPar | Op::RSqb | Op::RBrace) | Kind::FEnd
-    )
+    matches!(k, Kind::Op(Op::RPar | Op::RSqb | Op::RBrace) | Kind::FEnd)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -437,15 +477,38 @@ struct Lit {
     bytes: bool,
 }
 
+/// Kept small (byte offsets as u32; `read_header` rejects larger sources) so
+/// that it travels in registers: the tokenizer returns one per token. Line
+/// numbers are computed from offsets, only when an error needs one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Tok {
     kind: Kind,
-    start: usize,
-    end: usize,
-    /// 1-based line of the token's first character.
-    line: usize,
     lit: Lit,
+    start: u32,
+    end: u32,
 }
+
+impl Tok {
+    fn new(kind: Kind, start: usize, end: usize, lit: Lit) -> Tok {
+        Tok {
+            kind,
+            lit,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.end as usize
+    }
+}
+
+/// Boxed so that the tokenizer's `Result<Tok, _>` stays small.
+type LexError = Box<HeaderError>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Prefix {
@@ -506,60 +569,123 @@ const FSTRING: u8 = b'S';
 const FIELD: u8 = b'F';
 
 struct Lexer<'a> {
+    src: &'a str,
     b: &'a [u8],
     pos: usize,
-    line: usize,
     /// Indentation column of the current logical line.
     indent: usize,
     at_line_start: bool,
-    /// Open brackets with the line they opened on.
+    /// Open brackets with the offset they opened at.
     brackets: Vec<(u8, usize)>,
     /// f-string scanning state; empty in plain code.
     modes: Vec<Mode>,
+    /// Tokens of the current logical line. The lexer pushes into it directly:
+    /// returning each token by value cost a stack round trip per token.
+    out: Vec<Tok>,
+    /// Whether `out` names anything the header may depend on.
+    interesting: bool,
+}
+
+/// What `Lexer::next` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Pushed a token onto `out`.
+    Tok,
+    /// Ended a logical line.
+    Newline,
+    Eof,
+}
+
+/// Index of the first byte of `h` equal to `a`, `b` or `c`, looking at eight
+/// bytes per step (string bodies are the bulk of most scripts).
+fn find3(h: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Nonzero exactly when some byte of `v` is zero; its lowest set bit marks
+    // the first such byte.
+    let zero_byte = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let (pa, pb, pc) = (LO * u64::from(a), LO * u64::from(b), LO * u64::from(c));
+    let mut chunks = h.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let x = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        let m = zero_byte(x ^ pa) | zero_byte(x ^ pb) | zero_byte(x ^ pc);
+        if m != 0 {
+            return Some(base + (m.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&x| x == a || x == b || x == c)
+        .map(|p| base + p)
 }
 
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
 }
 
+/// Bytes that continue a name: ASCII letters, digits, `_`, and every byte of a
+/// non-ASCII character (Python validates those; we only need the extent).
+fn is_ident_byte(c: u8) -> bool {
+    // Built at compile time, so its indexing cannot panic at run time.
+    #[allow(clippy::indexing_slicing)]
+    static IDENT: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            t[i] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+            i += 1;
+        }
+        t
+    };
+    IDENT.get(usize::from(c)).copied().unwrap_or(false)
+}
+
 impl<'a> Lexer<'a> {
     fn new(src: &'a str) -> Self {
         Lexer {
+            src,
             b: src.as_bytes(),
             pos: 0,
-            line: 1,
             indent: 0,
             at_line_start: true,
-            brackets: Vec::new(),
+            brackets: Vec::with_capacity(16),
             modes: Vec::new(),
+            out: Vec::with_capacity(64),
+            interesting: false,
         }
     }
 
-    fn err(&self, message: impl Into<String>) -> HeaderError {
-        HeaderError::new(self.line, message)
+    fn err(&self, message: impl Into<String>) -> LexError {
+        self.err_at(self.pos, message)
     }
 
-    fn tok(&self, kind: Kind, start: usize, end: usize, line: usize) -> Tok {
-        Tok {
-            kind,
-            start,
-            end,
-            line,
-            lit: Lit::default(),
-        }
+    fn err_at(&self, pos: usize, message: impl Into<String>) -> LexError {
+        Box::new(HeaderError::new(line_at(self.b, pos), message))
     }
 
-    fn next(&mut self) -> Result<Tok, HeaderError> {
+    fn push(&mut self, kind: Kind, start: usize, end: usize) {
+        self.out.push(Tok::new(kind, start, end, Lit::default()));
+    }
+
+    fn next(&mut self) -> Result<Step, LexError> {
         loop {
             match self.modes.last().copied() {
-                Some(Mode::Lit(f)) => match self.fstring_text(f, false)? {
-                    Some(t) => return Ok(t),
-                    None => continue,
-                },
-                Some(Mode::Spec(f)) => match self.fstring_text(f, true)? {
-                    Some(t) => return Ok(t),
-                    None => continue,
-                },
+                Some(Mode::Lit(f)) => {
+                    if self.fstring_text(f, false)? {
+                        return Ok(Step::Tok);
+                    }
+                    continue;
+                }
+                Some(Mode::Spec(f)) => {
+                    if self.fstring_text(f, true)? {
+                        return Ok(Step::Tok);
+                    }
+                    continue;
+                }
                 Some(Mode::Expr(_)) => {}
                 None => {
                     if self.at_line_start && !self.line_start() {
@@ -572,14 +698,19 @@ impl<'a> Lexer<'a> {
                 return self.eof();
             };
             match c {
-                b' ' | b'\t' | b'\x0c' => self.pos += 1,
+                b' ' | b'\t' | b'\x0c' => {
+                    // Runs of spaces are common; skip them without re-dispatching.
+                    self.pos += 1;
+                    while matches!(self.b.get(self.pos), Some(b' ' | b'\t' | b'\x0c')) {
+                        self.pos += 1;
+                    }
+                }
                 b'\n' => {
                     self.pos += 1;
-                    self.line += 1;
                     // Inside brackets a newline is just whitespace.
                     if self.brackets.is_empty() {
                         self.at_line_start = true;
-                        return Ok(self.tok(Kind::Newline, start, start + 1, self.line - 1));
+                        return Ok(Step::Newline);
                     }
                 }
                 b'#' => self.skip_comment(),
@@ -590,13 +721,19 @@ impl<'a> Lexer<'a> {
                         );
                     }
                     self.pos += 2;
-                    self.line += 1;
                 }
-                b'\'' | b'"' => return self.string(start, Prefix::NONE),
-                b'0'..=b'9' => return Ok(self.number(start)),
+                b'\'' | b'"' => {
+                    self.string(start, Prefix::NONE)?;
+                    return Ok(Step::Tok);
+                }
+                b'0'..=b'9' => {
+                    self.number(start);
+                    return Ok(Step::Tok);
+                }
                 b'.' => {
                     if matches!(self.b.get(start + 1), Some(c) if c.is_ascii_digit()) {
-                        return Ok(self.number(start));
+                        self.number(start);
+                        return Ok(Step::Tok);
                     }
                     let (op, len) = if self.b.get(start + 1) == Some(&b'.')
                         && self.b.get(start + 2) == Some(&b'.')
@@ -606,12 +743,16 @@ impl<'a> Lexer<'a> {
                         (Op::Dot, 1)
                     };
                     self.pos = start + len;
-                    return Ok(self.tok(Kind::Op(op), start, start + len, self.line));
+                    self.push(Kind::Op(op), start, start + len);
+                    return Ok(Step::Tok);
                 }
-                _ if is_ident_start(c) => return self.word(start),
+                _ if is_ident_start(c) => {
+                    self.word(start)?;
+                    return Ok(Step::Tok);
+                }
                 _ => {
-                    if let Some(t) = self.op(start, c)? {
-                        return Ok(t);
+                    if self.op(start, c)? {
+                        return Ok(Step::Tok);
                     }
                 }
             }
@@ -635,10 +776,7 @@ impl<'a> Lexer<'a> {
             match self.b.get(self.pos) {
                 None => return false,
                 Some(b'#') => self.skip_comment(),
-                Some(b'\n') => {
-                    self.pos += 1;
-                    self.line += 1;
-                }
+                Some(b'\n') => self.pos += 1,
                 Some(_) => {
                     self.indent = col;
                     self.at_line_start = false;
@@ -648,46 +786,47 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn eof(&mut self) -> Result<Tok, HeaderError> {
-        if let Some(&(open, line)) = self.brackets.last() {
+    fn eof(&mut self) -> Result<Step, LexError> {
+        if let Some(&(open, at)) = self.brackets.last() {
             let message = match open {
                 FSTRING => "unterminated f-string literal".to_string(),
                 FIELD => "f-string: expecting '}'".to_string(),
                 _ => format!("'{}' was never closed", char::from(open)),
             };
-            return Err(HeaderError::new(line, message));
+            return Err(self.err_at(at, message));
         }
         self.pos = self.b.len();
-        Ok(self.tok(Kind::Eof, self.pos, self.pos, self.line))
+        Ok(Step::Eof)
     }
 
     fn skip_comment(&mut self) {
-        let rest = self.b.get(self.pos..).unwrap_or_default();
-        self.pos += rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+        // `str::find` with a char uses memchr. `pos` is at '#', a char boundary.
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        self.pos += rest.find('\n').unwrap_or(rest.len());
     }
 
-    fn push_bracket(&mut self, c: u8) -> Result<(), HeaderError> {
+    fn push_bracket(&mut self, c: u8) -> Result<(), LexError> {
         if self.brackets.len() >= MAX_NESTING {
             return Err(self.err("too many nested brackets or f-strings"));
         }
-        self.brackets.push((c, self.line));
+        self.brackets.push((c, self.pos));
         Ok(())
     }
 
-    fn word(&mut self, start: usize) -> Result<Tok, HeaderError> {
-        let mut end = start;
-        let mut non_ascii = false;
-        while let Some(&c) = self.b.get(end) {
-            if c.is_ascii_alphanumeric() || c == b'_' {
-                end += 1;
-            } else if c >= 0x80 {
-                non_ascii = true;
-                end += 1;
-            } else {
+    fn word(&mut self, start: usize) -> Result<(), LexError> {
+        let rest = self.b.get(start..).unwrap_or_default();
+        let mut len = 0;
+        let mut high = 0u8;
+        for &c in rest {
+            if !is_ident_byte(c) {
                 break;
             }
+            high |= c;
+            len += 1;
         }
-        let w = self.b.get(start..end).unwrap_or_default();
+        let non_ascii = high >= 0x80;
+        let end = start + len;
+        let w = rest.get(..len).unwrap_or_default();
         if matches!(self.b.get(end), Some(b'\'' | b'"')) {
             if let Some(p) = Prefix::parse(w) {
                 self.pos = end;
@@ -695,17 +834,24 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos = end;
-        Ok(self.tok(Kind::Name(classify(w, non_ascii)), start, end, self.line))
+        let word = classify(w, non_ascii);
+        if matches!(
+            word,
+            Word::Header(_) | Word::NonAscii | Word::Dyn { .. } | Word::Kw(Kw::Import)
+        ) {
+            self.interesting = true;
+        }
+        self.push(Kind::Name(word), start, end);
+        Ok(())
     }
 
     /// `self.pos` is at the opening quote; `start` at the prefix.
-    fn string(&mut self, start: usize, p: Prefix) -> Result<Tok, HeaderError> {
+    fn string(&mut self, start: usize, p: Prefix) -> Result<(), LexError> {
         let b = self.b;
         let Some(&q) = b.get(self.pos) else {
             return Err(self.err("unterminated string literal"));
         };
         let triple = b.get(self.pos + 1) == Some(&q) && b.get(self.pos + 2) == Some(&q);
-        let line = self.line;
         let mut i = self.pos + if triple { 3 } else { 1 };
         let lit = Lit {
             prefix: p.len,
@@ -721,13 +867,8 @@ impl<'a> Lexer<'a> {
                 triple,
                 raw: p.raw,
             }));
-            return Ok(Tok {
-                kind: Kind::FStart,
-                start,
-                end: i,
-                line,
-                lit,
-            });
+            self.out.push(Tok::new(Kind::FStart, start, i, lit));
+            return Ok(());
         }
         let unterminated = if triple {
             "unterminated triple-quoted string literal"
@@ -735,8 +876,13 @@ impl<'a> Lexer<'a> {
             "unterminated string literal"
         };
         loop {
-            let Some(&c) = b.get(i) else {
-                return Err(HeaderError::new(line, unterminated));
+            let rest = b.get(i..).unwrap_or_default();
+            let Some(off) = find3(rest, q, b'\\', b'\n') else {
+                return Err(self.err_at(start, unterminated));
+            };
+            i += off;
+            let Some(&c) = rest.get(off) else {
+                return Err(self.err_at(start, unterminated));
             };
             if c == q {
                 if !triple {
@@ -750,32 +896,22 @@ impl<'a> Lexer<'a> {
                 i += 1;
             } else if c == b'\\' {
                 // Even in raw strings a backslash keeps the next quote from closing.
-                if b.get(i + 1) == Some(&b'\n') {
-                    self.line += 1;
-                }
                 i += 2;
-            } else if c == b'\n' {
-                if !triple {
-                    return Err(HeaderError::new(line, unterminated));
-                }
-                self.line += 1;
-                i += 1;
+            } else if !triple {
+                // A newline ends a single-quoted string too early.
+                return Err(self.err_at(start, unterminated));
             } else {
                 i += 1;
             }
         }
         self.pos = i;
-        Ok(Tok {
-            kind: Kind::Str,
-            start,
-            end: i,
-            line,
-            lit,
-        })
+        self.out.push(Tok::new(Kind::Str, start, i, lit));
+        Ok(())
     }
 
-    /// Scans f-string literal text or a format spec; `Some` at the closing quote.
-    fn fstring_text(&mut self, f: FStr, spec: bool) -> Result<Option<Tok>, HeaderError> {
+    /// Scans f-string literal text or a format spec; true when it pushed the
+    /// closing `FEnd`, false when a replacement field starts or ends.
+    fn fstring_text(&mut self, f: FStr, spec: bool) -> Result<bool, LexError> {
         let b = self.b;
         loop {
             let i = self.pos;
@@ -783,8 +919,8 @@ impl<'a> Lexer<'a> {
                 return Err(self.err("unterminated f-string literal"));
             };
             if c == f.quote {
-                let closes = !f.triple
-                    || (b.get(i + 1) == Some(&f.quote) && b.get(i + 2) == Some(&f.quote));
+                let closes =
+                    !f.triple || (b.get(i + 1) == Some(&f.quote) && b.get(i + 2) == Some(&f.quote));
                 if !closes {
                     self.pos += 1;
                     continue;
@@ -798,14 +934,14 @@ impl<'a> Lexer<'a> {
                 if !matches!(self.brackets.pop(), Some((FSTRING, _))) {
                     return Err(self.err("malformed f-string"));
                 }
-                return Ok(Some(self.tok(Kind::FEnd, i, i + len, self.line)));
+                self.push(Kind::FEnd, i, i + len);
+                return Ok(true);
             }
             match c {
                 b'\n' => {
                     if !f.triple {
                         return Err(self.err("unterminated f-string literal"));
                     }
-                    self.line += 1;
                     self.pos += 1;
                 }
                 b'\\' => match b.get(i + 1) {
@@ -821,12 +957,7 @@ impl<'a> Lexer<'a> {
                             _ => return Err(self.err("malformed \\N character escape")),
                         }
                     }
-                    Some(n) => {
-                        if *n == b'\n' {
-                            self.line += 1;
-                        }
-                        self.pos += 2;
-                    }
+                    Some(_) => self.pos += 2,
                     None => return Err(self.err("unterminated f-string literal")),
                 },
                 b'{' => {
@@ -837,7 +968,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     self.push_bracket(FIELD)?;
                     self.modes.push(Mode::Expr(f));
-                    return Ok(None);
+                    return Ok(false);
                 }
                 b'}' => {
                     if spec {
@@ -846,7 +977,7 @@ impl<'a> Lexer<'a> {
                         if !matches!(self.brackets.pop(), Some((FIELD, _))) {
                             return Err(self.err("malformed f-string"));
                         }
-                        return Ok(None);
+                        return Ok(false);
                     }
                     if b.get(i + 1) == Some(&b'}') {
                         self.pos += 2;
@@ -859,7 +990,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn number(&mut self, start: usize) -> Tok {
+    fn number(&mut self, start: usize) {
         let b = self.b;
         let mut i = start;
         let eat = |i: &mut usize, ok: fn(&u8) -> bool| {
@@ -867,7 +998,8 @@ impl<'a> Lexer<'a> {
                 *i += 1;
             }
         };
-        if b.get(i) == Some(&b'0') && matches!(b.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'))
+        if b.get(i) == Some(&b'0')
+            && matches!(b.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'))
         {
             i += 2;
             eat(&mut i, u8::is_ascii_hexdigit);
@@ -892,14 +1024,14 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos = i;
-        self.tok(Kind::Number, start, i, self.line)
+        self.push(Kind::Number, start, i);
     }
 
     fn at_field_base(&self) -> bool {
         matches!(self.brackets.last(), Some((FIELD, _)))
     }
 
-    fn op(&mut self, start: usize, c: u8) -> Result<Option<Tok>, HeaderError> {
+    fn op(&mut self, start: usize, c: u8) -> Result<bool, LexError> {
         let n1 = self.b.get(start + 1).copied();
         let n2 = self.b.get(start + 2).copied();
         let (op, len) = match c {
@@ -916,7 +1048,7 @@ impl<'a> Lexer<'a> {
                     if let Some(Mode::Expr(f)) = self.modes.pop() {
                         self.modes.push(Mode::Spec(f));
                     }
-                    return Ok(None);
+                    return Ok(false);
                 }
                 if n1 == Some(b'=') {
                     (Op::Walrus, 2)
@@ -973,21 +1105,17 @@ impl<'a> Lexer<'a> {
                 }
             }
             b'~' => (Op::Other, 1),
-            _ => {
-                return Err(self.err(format!(
-                    "invalid character {:?} in source",
-                    char::from(c)
-                )))
-            }
+            _ => return Err(self.err(format!("invalid character {:?} in source", char::from(c)))),
         };
         if matches!(op, Op::LPar | Op::LSqb | Op::LBrace) {
             self.push_bracket(c)?;
         }
         self.pos = start + len;
-        Ok(Some(self.tok(Kind::Op(op), start, start + len, self.line)))
+        self.push(Kind::Op(op), start, start + len);
+        Ok(true)
     }
 
-    fn close(&mut self, start: usize, c: u8) -> Result<Option<Tok>, HeaderError> {
+    fn close(&mut self, start: usize, c: u8) -> Result<bool, LexError> {
         let Some(&(open, _)) = self.brackets.last() else {
             return Err(self.err(format!("unmatched '{}'", char::from(c))));
         };
@@ -999,7 +1127,7 @@ impl<'a> Lexer<'a> {
             // End of a replacement field: back to the f-string's text.
             self.brackets.pop();
             self.modes.pop();
-            return Ok(None);
+            return Ok(false);
         }
         let op = match (open, c) {
             (b'(', b')') => Op::RPar,
@@ -1014,7 +1142,8 @@ impl<'a> Lexer<'a> {
             }
         };
         self.brackets.pop();
-        Ok(Some(self.tok(Kind::Op(op), start, start + 1, self.line)))
+        self.push(Kind::Op(op), start, start + 1);
+        Ok(true)
     }
 }
 
@@ -1112,14 +1241,47 @@ fn unwrap(v: &[Tok], open: Op, close: Op) -> Option<&[Tok]> {
 }
 
 /// Removes grouping parentheses: `(x)` is `x`, but `()` and `(x,)` are tuples.
-fn strip_group(mut v: &[Tok]) -> &[Tok] {
-    while let Some(inner) = unwrap(v, Op::LPar, Op::RPar) {
-        if inner.is_empty() || top_position(inner, Kind::Op(Op::Comma)).is_some() {
-            break;
-        }
-        v = inner;
+/// One pass, however deep the nesting.
+fn strip_group(v: &[Tok]) -> &[Tok] {
+    let lead = v
+        .iter()
+        .take_while(|t| t.kind == Kind::Op(Op::LPar))
+        .count();
+    if lead == 0 {
+        return v;
     }
-    v
+    let n = v.len();
+    // The k-th leading '(' can be peeled when its ')' is the k-th token from
+    // the end and no comma sits directly inside it; `ok` is the first level
+    // that fails. Leading levels close innermost first, so `open` (levels
+    // below it are still open) only ever decreases.
+    let mut ok = lead;
+    let mut open = lead;
+    let mut depth = 0usize;
+    for (i, t) in v.iter().enumerate() {
+        if opens(t.kind) {
+            depth += 1;
+        } else if closes(t.kind) {
+            depth = depth.saturating_sub(1);
+            if depth < open {
+                open = depth;
+                if i + 1 + depth != n {
+                    ok = ok.min(depth);
+                }
+            }
+        } else if t.kind == Kind::Op(Op::Comma) && depth >= 1 && depth - 1 < open {
+            ok = ok.min(depth - 1);
+        }
+    }
+    if open > 0 {
+        // The outermost '(' never closes inside `v`.
+        ok = 0;
+    }
+    let mut k = 0;
+    while k < ok && n > 2 * (k + 1) {
+        k += 1;
+    }
+    v.get(k..n - k).unwrap_or(v)
 }
 
 /// The statement kinds that open a block, and whether the block is a new scope.
@@ -1185,14 +1347,32 @@ fn block_is_scope(toks: &[Tok]) -> bool {
     }
 }
 
+/// Whether a statement can matter: everything the reader acts on involves a
+/// header-like name, `globals`-like access, or a star import.
+fn relevant(s: &[Tok]) -> bool {
+    s.iter().any(|t| {
+        matches!(
+            t.kind,
+            Kind::Name(Word::Header(_) | Word::NonAscii | Word::Dyn { .. }) | Kind::Op(Op::Star)
+        )
+    })
+}
+
 fn is_header_like(k: Kind) -> bool {
     matches!(k, Kind::Name(Word::Header(_) | Word::NonAscii))
 }
 
-/// Indices of names an assignment target binds: names not behind `.` and not
-/// inside a call or subscript, and not themselves called or subscripted.
-fn target_names(t: &[Tok], out: &mut Vec<usize>) {
-    let mut trailers: Vec<bool> = Vec::new();
+/// Calls `f` with the index of each name an assignment target binds: names
+/// not behind `.` and not inside a call or subscript, and not themselves
+/// called or subscripted.
+fn target_names(
+    t: &[Tok],
+    mut f: impl FnMut(usize) -> Result<(), HeaderError>,
+) -> Result<(), HeaderError> {
+    // Bit d: the bracket open at depth d is a call/subscript. Deeper brackets
+    // count as displays, which errs towards seeing more bindings.
+    let mut trailers: u64 = 0;
+    let mut depth = 0usize;
     let mut in_trailer = 0usize;
     for (i, tok) in t.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|j| t.get(j)).map(|p| p.kind);
@@ -1207,19 +1387,28 @@ fn target_names(t: &[Tok], out: &mut Vec<usize>) {
                                 | Word::NonAscii
                                 | Word::Header(_)
                                 | Word::Dyn { .. }
-                                | Word::Kw(Kw::Match | Kw::Case | Kw::Type | Kw::NoneLit | Kw::Constant)
+                                | Word::Kw(
+                                    Kw::Match | Kw::Case | Kw::Type | Kw::NoneLit | Kw::Constant
+                                )
                         ) | Kind::Str
                             | Kind::FEnd
                             | Kind::Number
                             | Kind::Op(Op::RPar | Op::RSqb | Op::RBrace)
                     )
                 );
-            trailers.push(trailer);
-            if trailer {
-                in_trailer += 1;
+            if depth < 64 {
+                if trailer {
+                    trailers |= 1 << depth;
+                    in_trailer += 1;
+                } else {
+                    trailers &= !(1 << depth);
+                }
             }
+            depth += 1;
         } else if closes(tok.kind) {
-            if trailers.pop() == Some(true) {
+            depth = depth.saturating_sub(1);
+            if depth < 64 && trailers & (1 << depth) != 0 {
+                trailers &= !(1 << depth);
                 in_trailer = in_trailer.saturating_sub(1);
             }
         } else if is_header_like(tok.kind)
@@ -1230,9 +1419,10 @@ fn target_names(t: &[Tok], out: &mut Vec<usize>) {
                 Some(Kind::Op(Op::Dot | Op::LPar | Op::LSqb))
             )
         {
-            out.push(i);
+            f(i)?;
         }
     }
+    Ok(())
 }
 
 /// A load of a header name that could hand its value (a list) to other code.
@@ -1242,7 +1432,9 @@ fn is_load(prev: Option<Kind>, next: Option<Kind>) -> bool {
     }
     !matches!(
         next,
-        Some(Kind::Op(Op::Assign | Op::AugAssign | Op::Walrus | Op::Colon))
+        Some(Kind::Op(
+            Op::Assign | Op::AugAssign | Op::Walrus | Op::Colon
+        ))
     ) && !matches!(
         prev,
         Some(Kind::Name(Word::Kw(
@@ -1274,8 +1466,15 @@ struct Block {
 #[derive(Clone, Debug)]
 enum Slot {
     Unset,
-    Known { value: HeaderValue, list: bool },
-    Unknown { line: usize, why: String },
+    Known {
+        value: HeaderValue,
+        list: bool,
+    },
+    /// `at`: byte offset of the binding (turned into a line only when reported).
+    Unknown {
+        at: usize,
+        why: String,
+    },
 }
 
 impl Slot {
@@ -1287,16 +1486,16 @@ impl Slot {
     }
 }
 
-/// How a statement binds a name.
+/// How a statement other than an assignment binds a name.
 #[derive(Clone, Copy, Debug)]
-enum Bind<'t> {
-    Assign(&'t [Tok]),
+enum Bind {
     Del,
     Other(&'static str),
 }
 
 const UNREADABLE: &str = "so its value cannot be read without running Python";
-const WHY_NOT_LITERAL: &str = "is assigned a value that cannot be read without running Python (only a string literal, None, or a tuple or list of string literals can be read)";
+const WHY_NOT_LITERAL: &str =
+    "is assigned something other than a string literal, None, or a tuple or list of string literals";
 const WHY_COND: &str = "is assigned inside an indented block (if/try/for/while/with/match)";
 const WHY_AUG: &str = "is changed by an augmented assignment";
 const WHY_WALRUS: &str = "is assigned by an assignment expression (:=)";
@@ -1308,8 +1507,8 @@ const WHY_CASE: &str = "may be bound by a case pattern";
 const WHY_UNPACK: &str = "is assigned by unpacking or a starred target";
 const WHY_TYPE: &str = "is bound by a type alias statement";
 const WHY_STAR: &str = "may be bound by `from … import *`";
-const WHY_BYTES: &str = "is assigned a bytes literal, but header values must be str";
-const WHY_DOC_SEQ: &str = "is assigned a tuple or list, but it must be a string or None";
+const WHY_BYTES: &str = "is assigned a bytes literal (header values are str)";
+const WHY_DOC_SEQ: &str = "is assigned a tuple or list (it must be a string or None)";
 
 /// Star imports from these packages are known not to define header names.
 const SAFE_STAR_MODULES: [&str; 8] = [
@@ -1327,7 +1526,9 @@ fn name_of(slot: usize) -> &'static str {
     NAMES.get(slot).copied().unwrap_or("?")
 }
 
+#[derive(Clone, Debug)]
 enum Eval {
+    /// The value, and whether it was written as a list.
     Value(HeaderValue, bool),
     NotStatic(&'static str),
 }
@@ -1335,16 +1536,11 @@ enum Eval {
 struct Reader<'a> {
     src: &'a str,
     lex: Lexer<'a>,
-    /// Tokens of the current logical line (reused buffer).
-    toks: Vec<Tok>,
-    indent: usize,
-    /// Whether the current line mentions anything the header depends on.
-    interesting: bool,
     blocks: Vec<Block>,
     scopes: usize,
     seen_stmt: bool,
     slots: [Slot; 5],
-    /// First line where each name is used as a value.
+    /// Offset of the first use of each name as a value.
     loads: [Option<usize>; 5],
 }
 
@@ -1353,9 +1549,6 @@ impl<'a> Reader<'a> {
         Reader {
             src,
             lex: Lexer::new(src),
-            toks: Vec::with_capacity(64),
-            indent: 0,
-            interesting: false,
             blocks: Vec::new(),
             scopes: 0,
             seen_stmt: false,
@@ -1374,35 +1567,22 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn line_of(&self, t: &Tok) -> usize {
+        line_at(self.src.as_bytes(), t.start())
+    }
+
     fn text(&self, t: &Tok) -> &'a str {
-        self.src.get(t.start..t.end).unwrap_or_default()
+        self.src.get(t.start()..t.end()).unwrap_or_default()
     }
 
     fn run(mut self) -> Result<Header, HeaderError> {
         loop {
-            let t = self.lex.next()?;
-            match t.kind {
-                Kind::Newline => self.end_line()?,
-                Kind::Eof => {
+            match self.lex.next().map_err(|e| *e)? {
+                Step::Tok => {}
+                Step::Newline => self.end_line()?,
+                Step::Eof => {
                     self.end_line()?;
                     break;
-                }
-                kind => {
-                    if self.toks.is_empty() {
-                        self.indent = self.lex.indent;
-                    }
-                    if matches!(
-                        kind,
-                        Kind::Name(
-                            Word::Header(_)
-                                | Word::NonAscii
-                                | Word::Dyn { .. }
-                                | Word::Kw(Kw::Import)
-                        )
-                    ) {
-                        self.interesting = true;
-                    }
-                    self.toks.push(t);
                 }
             }
         }
@@ -1410,33 +1590,32 @@ impl<'a> Reader<'a> {
     }
 
     fn end_line(&mut self) -> Result<(), HeaderError> {
-        if self.toks.is_empty() {
+        if self.lex.out.is_empty() {
             return Ok(());
         }
-        let mut toks = std::mem::take(&mut self.toks);
-        let result = self.line(&toks);
+        let mut toks = std::mem::take(&mut self.lex.out);
+        let result = self.logical_line(&toks);
         toks.clear();
-        self.toks = toks;
-        self.interesting = false;
+        self.lex.out = toks;
+        self.lex.interesting = false;
         result
     }
 
-    fn line(&mut self, toks: &[Tok]) -> Result<(), HeaderError> {
-        let ctx = self.enter(self.indent);
+    fn logical_line(&mut self, toks: &[Tok]) -> Result<(), HeaderError> {
+        // The lexer measures the next line's indent only after this returns.
+        let indent = self.lex.indent;
+        let ctx = self.enter(indent);
         if !self.seen_stmt {
             self.seen_stmt = true;
             self.docstring(toks)?;
         }
-        if self.interesting {
+        if self.lex.interesting {
             self.analyze(toks, ctx)?;
         }
         // A line ending in ':' opens a block for the lines indented under it.
         if matches!(toks.last(), Some(t) if t.kind == Kind::Op(Op::Colon)) {
             let scope = block_is_scope(toks);
-            self.blocks.push(Block {
-                indent: self.indent,
-                scope,
-            });
+            self.blocks.push(Block { indent, scope });
             if scope {
                 self.scopes += 1;
             }
@@ -1482,7 +1661,7 @@ impl<'a> Reader<'a> {
         }
         if bytes > 0 {
             return Err(HeaderError::new(
-                inner.first().map_or(1, |t| t.line),
+                inner.first().map_or(1, |t| self.line_of(t)),
                 "cannot mix bytes and nonbytes literals",
             ));
         }
@@ -1498,18 +1677,25 @@ impl<'a> Reader<'a> {
 
     fn analyze(&mut self, toks: &[Tok], ctx: Ctx) -> Result<(), HeaderError> {
         if let Some((colon, scope)) = compound(toks) {
-            self.header(toks.get(..colon).unwrap_or_default(), ctx)?;
+            let head = toks.get(..colon).unwrap_or_default();
+            if relevant(head) {
+                self.header(head, ctx)?;
+            }
             let inner = if scope || ctx == Ctx::Local {
                 Ctx::Local
             } else {
                 Ctx::Cond
             };
             for s in split_top(toks.get(colon + 1..).unwrap_or_default(), Op::Semi) {
-                self.simple(s, inner)?;
+                if relevant(s) {
+                    self.simple(s, inner)?;
+                }
             }
         } else {
             for s in split_top(toks, Op::Semi) {
-                self.simple(s, ctx)?;
+                if relevant(s) {
+                    self.simple(s, ctx)?;
+                }
             }
         }
         Ok(())
@@ -1599,9 +1785,9 @@ impl<'a> Reader<'a> {
                 if ctx == Ctx::Local {
                     if let Some(t) = rest.iter().find(|t| is_header_like(t.kind)) {
                         return Err(HeaderError::new(
-                            t.line,
+                            self.line_of(t),
                             format!(
-                                "`{}` is declared global inside a function or class body, so code there may assign it; {UNREADABLE}",
+                                "`{}` is declared global inside a function or class body, where code may assign it, so its value cannot be read without running Python",
                                 self.text(t)
                             ),
                         ));
@@ -1622,7 +1808,7 @@ impl<'a> Reader<'a> {
                 return self.scan(s, ctx, true);
             }
             Kind::Name(Word::Kw(Kw::From)) => {
-                self.from_import(s, ctx)?;
+                self.import_from(s, ctx)?;
                 return self.scan(s, ctx, true);
             }
             Kind::Name(Word::Kw(Kw::Del)) => {
@@ -1650,7 +1836,7 @@ impl<'a> Reader<'a> {
         self.scan(s, ctx, false)
     }
 
-    fn from_import(&mut self, s: &[Tok], ctx: Ctx) -> Result<(), HeaderError> {
+    fn import_from(&mut self, s: &[Tok], ctx: Ctx) -> Result<(), HeaderError> {
         let Some(imp) = top_position(s, Kind::Name(Word::Kw(Kw::Import))) else {
             return Ok(());
         };
@@ -1671,7 +1857,7 @@ impl<'a> Reader<'a> {
                 if !safe {
                     for slot in self.slots.iter_mut().take(DOC) {
                         *slot = Slot::Unknown {
-                            line: star.line,
+                            at: star.start(),
                             why: WHY_STAR.to_string(),
                         };
                     }
@@ -1694,7 +1880,10 @@ impl<'a> Reader<'a> {
     fn assignment(&mut self, s: &[Tok], ctx: Ctx) -> Result<(), HeaderError> {
         let mut depth = 0usize;
         let mut lambdas = 0usize;
-        let mut eqs: Vec<usize> = Vec::new();
+        // Positions of `=` outside brackets; chains longer than 8 spill over.
+        let mut eqs = [0usize; 8];
+        let mut n_eqs = 0usize;
+        let mut more_eqs: Vec<usize> = Vec::new();
         let mut colon = None;
         let mut aug = None;
         for (i, t) in s.iter().enumerate() {
@@ -1706,92 +1895,155 @@ impl<'a> Reader<'a> {
                 Kind::Op(Op::Colon) => {
                     if lambdas > 0 {
                         lambdas -= 1;
-                    } else if colon.is_none() && eqs.is_empty() {
+                    } else if colon.is_none() && n_eqs == 0 {
                         colon = Some(i);
                     }
                 }
                 // `=` between `lambda` and its colon is a parameter default.
-                Kind::Op(Op::Assign) if lambdas == 0 => eqs.push(i),
-                Kind::Op(Op::AugAssign) if aug.is_none() && eqs.is_empty() => aug = Some(i),
+                Kind::Op(Op::Assign) if lambdas == 0 => {
+                    match eqs.get_mut(n_eqs) {
+                        Some(slot) => *slot = i,
+                        None => more_eqs.push(i),
+                    }
+                    n_eqs += 1;
+                }
+                Kind::Op(Op::AugAssign) if aug.is_none() && n_eqs == 0 => aug = Some(i),
                 _ => {}
             }
         }
         if let Some(a) = aug {
             return self.bind_targets(s.get(..a).unwrap_or_default(), Bind::Other(WHY_AUG), ctx);
         }
-        let Some(&last) = eqs.last() else {
+        let eqs = eqs.get(..n_eqs).unwrap_or(&eqs).iter().chain(&more_eqs);
+        let Some(&last) = eqs.clone().last() else {
             // An expression, or an annotation without a value (binds nothing).
             return Ok(());
         };
         let value = s.get(last + 1..).unwrap_or_default();
         if let Some(c) = colon {
-            return self.bind_targets(s.get(..c).unwrap_or_default(), Bind::Assign(value), ctx);
+            return self.assign_targets([s.get(..c).unwrap_or_default()], value, ctx);
         }
         let mut start = 0;
-        for &e in &eqs {
-            self.bind_targets(s.get(start..e).unwrap_or_default(), Bind::Assign(value), ctx)?;
+        let targets = eqs.map(|&e| {
+            let target = s.get(start..e).unwrap_or_default();
             start = e + 1;
+            target
+        });
+        self.assign_targets(targets, value, ctx)
+    }
+
+    /// `t1 = t2 = … = value`: every target gets the same value, so the last
+    /// target naming a slot decides it, and the value is read at most once.
+    fn assign_targets<'t>(
+        &mut self,
+        targets: impl IntoIterator<Item = &'t [Tok]>,
+        value: &[Tok],
+        ctx: Ctx,
+    ) -> Result<(), HeaderError> {
+        if ctx == Ctx::Local {
+            return Ok(());
+        }
+        // Per slot: whether the target is the plain name, and where it is.
+        let mut pending: [Option<(bool, usize)>; 5] = [None; 5];
+        for target in targets {
+            let plain = strip_group(target).len() == 1;
+            target_names(target, |i| {
+                let Some(t) = target.get(i) else {
+                    return Ok(());
+                };
+                if let Kind::Name(Word::Header(slot)) = t.kind {
+                    if let Some(p) = pending.get_mut(usize::from(slot)) {
+                        *p = Some((plain, t.start()));
+                    }
+                    return Ok(());
+                }
+                Err(self.non_ascii_error(t))
+            })?;
+        }
+        let mut value_read: Option<Eval> = None;
+        for (slot, p) in pending.into_iter().enumerate() {
+            let Some((plain, at)) = p else { continue };
+            let unknown = |why: &str| Slot::Unknown {
+                at,
+                why: why.to_string(),
+            };
+            let new = if ctx == Ctx::Cond {
+                unknown(WHY_COND)
+            } else if !plain {
+                unknown(WHY_UNPACK)
+            } else {
+                let read = match &value_read {
+                    Some(read) => read.clone(),
+                    None => value_read.insert(self.eval(value)?).clone(),
+                };
+                match read {
+                    Eval::Value(HeaderValue::Seq(_), _) if slot == DOC => unknown(WHY_DOC_SEQ),
+                    Eval::Value(value, list) => Slot::Known { value, list },
+                    Eval::NotStatic(why) => unknown(why),
+                }
+            };
+            if let Some(s) = self.slots.get_mut(slot) {
+                *s = new;
+            }
         }
         Ok(())
     }
 
-    fn bind_targets(&mut self, target: &[Tok], how: Bind<'_>, ctx: Ctx) -> Result<(), HeaderError> {
-        let mut names = Vec::new();
-        target_names(target, &mut names);
-        let plain = strip_group(target).len() == 1;
-        for i in names {
-            let Some(t) = target.get(i) else { continue };
-            let how = match how {
-                Bind::Assign(_) | Bind::Del if !plain => Bind::Other(WHY_UNPACK),
-                other => other,
-            };
-            self.bind(t, how, ctx)?;
+    fn non_ascii_error(&self, t: &Tok) -> HeaderError {
+        HeaderError::new(
+            self.line_of(t),
+            format!(
+                "non-ASCII name `{}` is bound at module level; Python normalises identifiers (NFKC), so it may be a header name and the header cannot be read without running Python",
+                self.text(t)
+            ),
+        )
+    }
+
+    fn bind_targets(&mut self, target: &[Tok], how: Bind, ctx: Ctx) -> Result<(), HeaderError> {
+        if ctx == Ctx::Local {
+            return Ok(());
         }
-        Ok(())
+        let plain = strip_group(target).len() == 1;
+        let how = match how {
+            Bind::Del if !plain => Bind::Other(WHY_UNPACK),
+            other => other,
+        };
+        target_names(target, |i| match target.get(i) {
+            Some(t) => self.bind(t, how, ctx),
+            None => Ok(()),
+        })
     }
 
     /// Records that statement code binds the name `t` in context `ctx`.
-    fn bind(&mut self, t: &Tok, how: Bind<'_>, ctx: Ctx) -> Result<(), HeaderError> {
+    fn bind(&mut self, t: &Tok, how: Bind, ctx: Ctx) -> Result<(), HeaderError> {
         if ctx == Ctx::Local {
             return Ok(());
         }
         let slot = match t.kind {
-            Kind::Name(Word::Header(i)) => i,
-            Kind::Name(Word::NonAscii) => {
-                return Err(HeaderError::new(
-                    t.line,
-                    format!(
-                        "non-ASCII name `{}` is bound at module level; Python normalises identifiers (NFKC), so it may be a header name and the header cannot be read without running Python",
-                        self.text(t)
-                    ),
-                ))
-            }
+            Kind::Name(Word::Header(i)) => usize::from(i),
+            Kind::Name(Word::NonAscii) => return Err(self.non_ascii_error(t)),
             _ => return Ok(()),
         };
         let unknown = |why: &str| Slot::Unknown {
-            line: t.line,
+            at: t.start(),
             why: why.to_string(),
         };
         let new = match (ctx, how) {
-            (Ctx::Top, Bind::Assign(value)) => match self.eval(value, slot)? {
-                Eval::Value(value, list) => Slot::Known { value, list },
-                Eval::NotStatic(why) => unknown(why),
-            },
             (Ctx::Top, Bind::Del) => match self.slots.get(slot) {
                 _ if slot == DOC => {
                     return Err(HeaderError::new(
-                        t.line,
-                        format!("`__doc__` is deleted; {UNREADABLE}"),
+                        self.line_of(t),
+                        format!("`__doc__` is deleted, {UNREADABLE}"),
                     ))
                 }
                 Some(Slot::Known { .. }) => Slot::Unset,
-                Some(Slot::Unknown { line, why }) => Slot::Unknown {
-                    line: *line,
+                Some(Slot::Unknown { at, why }) => Slot::Unknown {
+                    at: *at,
                     why: why.clone(),
                 },
                 _ => {
                     return Err(HeaderError::new(
-                        t.line,
+                        self.line_of(t),
                         format!("`{}` is deleted before it is assigned", name_of(slot)),
                     ))
                 }
@@ -1818,9 +2070,9 @@ impl<'a> Reader<'a> {
             match w {
                 Word::Dyn { anywhere } if anywhere || ctx != Ctx::Local => {
                     return Err(HeaderError::new(
-                        t.line,
+                        self.line_of(t),
                         format!(
-                            "the script uses `{}`, which can change header names at run time; {UNREADABLE}",
+                            "the script uses `{}`, which can rebind header names at run time, so the header cannot be read without running Python",
                             self.text(t)
                         ),
                     ));
@@ -1829,8 +2081,8 @@ impl<'a> Reader<'a> {
                     self.bind(t, Bind::Other(WHY_WALRUS), ctx)?;
                 }
                 Word::Header(slot) if !skip_loads && is_load(prev, next) => {
-                    if let Some(l) = self.loads.get_mut(slot) {
-                        l.get_or_insert(t.line);
+                    if let Some(l) = self.loads.get_mut(usize::from(slot)) {
+                        l.get_or_insert(t.start());
                     }
                 }
                 _ => {}
@@ -1839,7 +2091,7 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn eval(&self, value: &[Tok], slot: usize) -> Result<Eval, HeaderError> {
+    fn eval(&self, value: &[Tok]) -> Result<Eval, HeaderError> {
         let v = strip_group(value);
         let out = if let Some(inner) = unwrap(v, Op::LSqb, Op::RSqb) {
             self.seq(inner, true)?
@@ -1856,9 +2108,6 @@ impl<'a> Reader<'a> {
                 Err(why) => Eval::NotStatic(why),
             }
         };
-        if slot == DOC && matches!(out, Eval::Value(HeaderValue::Seq(_), _)) {
-            return Ok(Eval::NotStatic(WHY_DOC_SEQ));
-        }
         Ok(out)
     }
 
@@ -1892,7 +2141,7 @@ impl<'a> Reader<'a> {
         }
         if bytes > 0 {
             return Err(HeaderError::new(
-                v.first().map_or(1, |t| t.line),
+                v.first().map_or(1, |t| self.line_of(t)),
                 "cannot mix bytes and nonbytes literals",
             ));
         }
@@ -1900,18 +2149,19 @@ impl<'a> Reader<'a> {
     }
 
     fn concat(&self, v: &[Tok]) -> Result<String, HeaderError> {
-        let mut out = String::new();
+        let mut out =
+            String::with_capacity(v.iter().map(|t| t.end().saturating_sub(t.start())).sum());
         for t in v {
             let q = if t.lit.triple { 3 } else { 1 };
             let body = t
-                .end
+                .end()
                 .checked_sub(q)
-                .and_then(|end| self.src.get(t.start + usize::from(t.lit.prefix) + q..end))
-                .ok_or_else(|| HeaderError::new(t.line, "malformed string literal"))?;
+                .and_then(|end| self.src.get(t.start() + usize::from(t.lit.prefix) + q..end))
+                .ok_or_else(|| HeaderError::new(self.line_of(t), "malformed string literal"))?;
             if t.lit.raw {
                 out.push_str(body);
             } else {
-                unescape(body, &mut out, t.line)?;
+                unescape(body, &mut out).map_err(|m| HeaderError::new(self.line_of(t), m))?;
             }
         }
         Ok(out)
@@ -1922,22 +2172,26 @@ impl<'a> Reader<'a> {
         for (i, slot) in self.slots.iter().enumerate() {
             let name = name_of(i);
             let err = match slot {
-                Slot::Unknown { line, why } => Some(HeaderError::new(
-                    *line,
+                Slot::Unknown { at, why } => Some(HeaderError::new(
+                    line_at(self.src.as_bytes(), *at),
                     format!("`{name}` {why}, {UNREADABLE}"),
                 )),
-                Slot::Known { list: true, .. } => self.loads.get(i).copied().flatten().map(|l| {
+                Slot::Known { list: true, .. } => self.loads.get(i).copied().flatten().map(|at| {
                     HeaderError::new(
-                        l,
+                        line_at(self.src.as_bytes(), at),
                         format!(
-                            "`{name}` holds a list that the script also uses as a value, so the script may change it at run time; {UNREADABLE} (a tuple avoids this)"
+                            "`{name}` holds a list that the script also uses as a value, so the list may be changed at run time and cannot be read without running Python (a tuple avoids this)"
                         ),
                     )
                 }),
                 _ => None,
             };
             if let Some(e) = err {
-                if first.as_ref().map_or(true, |f| e.line < f.line) {
+                let earlier = match &first {
+                    Some(f) => e.line < f.line,
+                    None => true,
+                };
+                if earlier {
                     first = Some(e);
                 }
             }
@@ -1960,13 +2214,13 @@ impl<'a> Reader<'a> {
 }
 
 /// Python's escape processing for a non-raw str literal body.
-fn unescape(body: &str, out: &mut String, line: usize) -> Result<(), HeaderError> {
+fn unescape(body: &str, out: &mut String) -> Result<(), String> {
     let mut rest = body;
     while let Some(p) = rest.find('\\') {
         out.push_str(rest.get(..p).unwrap_or_default());
         let mut chars = rest.get(p + 1..).unwrap_or_default().chars();
         let Some(c) = chars.next() else {
-            return Err(HeaderError::new(line, "string ends with a lone backslash"));
+            return Err("string ends with a lone backslash".into());
         };
         rest = chars.as_str();
         match c {
@@ -2003,33 +2257,25 @@ fn unescape(body: &str, out: &mut String, line: usize) -> Result<(), HeaderError
                     .get(..n)
                     .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
                 let Some(v) = digits.and_then(|d| u32::from_str_radix(d, 16).ok()) else {
-                    return Err(HeaderError::new(
-                        line,
-                        format!("truncated \\{c} escape in a string literal"),
-                    ));
+                    return Err(format!("truncated \\{c} escape in a string literal"));
                 };
                 rest = rest.get(n..).unwrap_or_default();
                 match char::from_u32(v) {
                     Some(ch) => out.push(ch),
                     None if v > 0x10FFFF => {
-                        return Err(HeaderError::new(
-                            line,
-                            "illegal Unicode character escape in a string literal",
-                        ))
+                        return Err("illegal Unicode character escape in a string literal".into());
                     }
                     None => {
-                        return Err(HeaderError::new(
-                            line,
-                            "a string literal holds a lone surrogate escape, which retort cannot represent",
-                        ))
+                        return Err(
+                            "a string literal holds a lone surrogate escape, which retort cannot represent".into(),
+                        );
                     }
                 }
             }
             'N' => {
-                return Err(HeaderError::new(
-                    line,
-                    "\\N{...} escapes are not supported in header strings and docstrings (write the character itself)",
-                ))
+                return Err(
+                    "\\N{...} escapes are not supported in header strings and docstrings (write the character itself)".into(),
+                );
             }
             // Unknown escapes keep their backslash.
             other => {
@@ -2040,4 +2286,815 @@ fn unescape(body: &str, out: &mut String, line: usize) -> Result<(), HeaderError
     }
     out.push_str(rest);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(src: &str) -> Header {
+        match read_header(src.as_bytes()) {
+            Ok(h) => h,
+            Err(e) => panic!("unexpected error {e}\n--- source ---\n{src}"),
+        }
+    }
+
+    fn err(src: &str) -> HeaderError {
+        match read_header(src.as_bytes()) {
+            Ok(h) => panic!("expected an error, got {h:?}\n--- source ---\n{src}"),
+            Err(e) => e,
+        }
+    }
+
+    fn s(v: &str) -> Option<HeaderValue> {
+        Some(HeaderValue::Str(v.to_string()))
+    }
+
+    fn seq(v: &[&str]) -> Option<HeaderValue> {
+        Some(HeaderValue::Seq(v.iter().map(|x| x.to_string()).collect()))
+    }
+
+    const TEMPLATE: &str = r#""""add users table
+
+Revision ID: 1975ea83b712
+Revises: 
+Create Date: 2011-11-08 11:40:27.089406
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision: str = '1975ea83b712'
+down_revision: Union[str, Sequence[str], None] = None
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.execute("""
+revision = 'not me'
+""")
+
+
+def downgrade() -> None:
+    pass
+"#;
+
+    #[test]
+    fn stock_template() {
+        let h = read(TEMPLATE);
+        assert_eq!(h.revision, s("1975ea83b712"));
+        assert_eq!(h.down_revision, Some(HeaderValue::None));
+        assert_eq!(h.branch_labels, Some(HeaderValue::None));
+        assert_eq!(h.depends_on, Some(HeaderValue::None));
+        assert_eq!(
+            h.docstring.as_deref(),
+            Some("add users table\n\nRevision ID: 1975ea83b712\nRevises: \nCreate Date: 2011-11-08 11:40:27.089406\n\n")
+        );
+    }
+
+    #[test]
+    fn never_assigned_is_distinct_from_none() {
+        let h = read("revision = 'a'\ndown_revision = None\n");
+        assert_eq!(h.down_revision, Some(HeaderValue::None));
+        assert_eq!(h.branch_labels, None);
+        assert_eq!(h.depends_on, None);
+        assert_eq!(h.docstring, None);
+        assert_eq!(read("").revision, None);
+    }
+
+    #[test]
+    fn value_forms() {
+        let h = read(
+            "revision = \"abc\"  # comment\ndown_revision = ('a', 'b')\nbranch_labels = ('feat',)\ndepends_on = ['x', 'y',]\n",
+        );
+        assert_eq!(h.revision, s("abc"));
+        assert_eq!(h.down_revision, seq(&["a", "b"]));
+        assert_eq!(h.branch_labels, seq(&["feat"]));
+        assert_eq!(h.depends_on, seq(&["x", "y"]));
+        let h = read(
+            "revision = 'a', 'b'\ndown_revision = 'c',\nbranch_labels = ()\ndepends_on = []\n",
+        );
+        assert_eq!(h.revision, seq(&["a", "b"]));
+        assert_eq!(h.down_revision, seq(&["c"]));
+        assert_eq!(h.branch_labels, seq(&[]));
+        assert_eq!(h.depends_on, seq(&[]));
+        let h = read("revision = ('a')\ndown_revision = ((('b')),)\nbranch_labels = (None)\n");
+        assert_eq!(h.revision, s("a"));
+        assert_eq!(h.down_revision, seq(&["b"]));
+        assert_eq!(h.branch_labels, Some(HeaderValue::None));
+        let h = read("down_revision = (\n    'a'  # x\n    'b',\n    \"c\"\n)\n");
+        assert_eq!(h.down_revision, seq(&["ab", "c"]));
+    }
+
+    #[test]
+    fn grouping_parentheses() {
+        assert_eq!(read("revision = (())\n").revision, seq(&[]));
+        assert_eq!(read("revision = ((('a')))\n").revision, s("a"));
+        assert_eq!(
+            read("revision = (('a'), ('b'))\n").revision,
+            seq(&["a", "b"])
+        );
+        assert_eq!(read("revision = ((('a',)))\n").revision, seq(&["a"]));
+        assert_eq!(read("revision = [('a')]\n").revision, seq(&["a"]));
+        err("revision = ('a')('b')\n");
+        err("revision = ('a', ('b', 'c'))\n");
+        err("revision = ['a',,]\n");
+        // `(revision) = …` is a plain name; `(revision,) = …` unpacks.
+        assert_eq!(read("((revision)) = 'p'\n").revision, s("p"));
+        err("(revision,) = ('p',)\n");
+    }
+
+    #[test]
+    fn string_prefixes_and_escapes() {
+        let h = read(r#"revision = 'ab' "cd" r'e\f' U'g' R"h\"" u'i'"#);
+        assert_eq!(h.revision, s(r#"abcde\fgh\"i"#));
+        let h = read(r#"revision = '\x41\u00e9\U0001F600\n\t\\\'\"\101\0\a\b\f\v\r\z'"#);
+        assert_eq!(h.revision, s("Aé😀\n\t\\'\"A\0\x07\x08\x0c\x0b\r\\z"));
+        let h = read(
+            "revision = 'ab\\\ncd'\ndown_revision = \"\"\"x\"y\"\"\"\nbranch_labels = '''z'w'''\n",
+        );
+        assert_eq!(h.revision, s("abcd"));
+        assert_eq!(h.down_revision, s("x\"y"));
+        assert_eq!(h.branch_labels, s("z'w"));
+        // Raw strings keep backslash-newline.
+        let h = read("revision = r'a\\\nb'\n");
+        assert_eq!(h.revision, s("a\\\nb"));
+    }
+
+    #[test]
+    fn bad_escapes_are_errors() {
+        assert_eq!(err("revision = '\\x4'\n").line, 1);
+        err("revision = '\\N{BULLET}'\n");
+        err("revision = '\\ud800'\n");
+        err("revision = '\\U00110000'\n");
+    }
+
+    #[test]
+    fn docstring_forms() {
+        let doc = |src: &str| read(src).docstring;
+        assert_eq!(doc("'single'\n"), Some("single".into()));
+        assert_eq!(doc("r\"\"\"C:\\new\"\"\"\n"), Some("C:\\new".into()));
+        assert_eq!(doc("\"a\" 'b'\n"), Some("ab".into()));
+        assert_eq!(doc("(\"a\"\n  \"b\")\n"), Some("ab".into()));
+        assert_eq!(
+            doc("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\n# c\n\"\"\"d\\te\"\"\"\n"),
+            Some("d\te".into())
+        );
+        assert_eq!(doc("\"doc\"; x = 1\n"), Some("doc".into()));
+        assert_eq!(doc("f\"\"\"not {1}\"\"\"\n"), None);
+        assert_eq!(doc("\"a\" f\"b\"\n"), None);
+        assert_eq!(doc("b\"bytes\"\n"), None);
+        assert_eq!(doc("\"a\" + \"b\"\n"), None);
+        assert_eq!(doc("(\"a\",)\n"), None);
+        assert_eq!(doc("x = 1\n\"late\"\n"), None);
+        assert_eq!(doc("\"a\"\n__doc__ = 'b'\n"), Some("b".into()));
+        assert_eq!(doc("\"a\"\n__doc__ = None\n"), None);
+        err("\"a\" b\"b\"\n");
+        err("\"a\"\n__doc__ = ('b',)\n");
+        err("\"a\"\nif x:\n    __doc__ = 'b'\n");
+    }
+
+    #[test]
+    fn last_assignment_wins_and_chained() {
+        let h = read("revision = 'x'\nrevision = 'y'\nbranch_labels = depends_on = None\na = down_revision = b = 'd'\n");
+        assert_eq!(h.revision, s("y"));
+        assert_eq!(h.branch_labels, Some(HeaderValue::None));
+        assert_eq!(h.depends_on, Some(HeaderValue::None));
+        assert_eq!(h.down_revision, s("d"));
+        let h = read("revision = 'a'; down_revision = None; revision = 'b'\n");
+        assert_eq!(h.revision, s("b"));
+        // An annotation alone assigns nothing.
+        let h = read("revision: str\ndepends_on: str\nrevision = 'r'\n");
+        assert_eq!(h.revision, s("r"));
+        assert_eq!(h.depends_on, None);
+        // A later literal assignment settles an earlier unknown one.
+        let h = read("revision = make()\nif x:\n    down_revision = 'q'\nrevision = 'r'\ndown_revision = None\n");
+        assert_eq!(h.revision, s("r"));
+        assert_eq!(h.down_revision, Some(HeaderValue::None));
+        let h = read("revision = 'a'\ndel revision\n");
+        assert_eq!(h.revision, None);
+    }
+
+    #[test]
+    fn continuation_lines() {
+        let h = read("revision = \\\n    'abc'\ndown_revision \\\n  = None\n");
+        assert_eq!(h.revision, s("abc"));
+        assert_eq!(h.down_revision, Some(HeaderValue::None));
+        // The bracket continues the statement: Python binds both names.
+        let h = read("x = (\nrevision) = 'yes'\n");
+        assert_eq!(h.revision, s("yes"));
+        // Inside brackets an indented line is not a statement.
+        let h = read("revision = 'r'\nx = f(\n    revision='kw',\n    down_revision=1)\n");
+        assert_eq!(h.revision, s("r"));
+        assert_eq!(h.down_revision, None);
+    }
+
+    #[test]
+    fn code_in_strings_comments_and_functions_is_ignored() {
+        let src = r#"revision = 'r'
+down_revision = None
+
+def upgrade():
+    revision = 'local'
+    sql = """
+revision = 'not me'
+if x:
+    down_revision = 'nor me'
+"""
+    s2 = '''
+depends_on = 'x'
+'''
+    for down_revision in range(3):
+        pass
+    op.execute(sql, revision=revision)
+# revision = 'comment'
+class Helper:
+    revision = 'class attr'
+    def m(self):
+        return self.revision
+def f(): revision = 'x'; return revision
+class C: down_revision = 'y'
+op.f(revision='kw')
+obj.revision = 'attr'
+obj[revision] = 1
+f = lambda revision='x': revision
+x = f"{revision!r:>{10}} {'a' if x else 'b'} {{revision = 1}}"
+"#;
+        let h = read(src);
+        assert_eq!(h.revision, s("r"));
+        assert_eq!(h.down_revision, Some(HeaderValue::None));
+        assert_eq!(h.depends_on, None);
+    }
+
+    #[test]
+    fn indentation_rules() {
+        // Form feed resets the column; tabs count to multiples of 8.
+        let h = read("if x:\n\tpass\n\x0crevision = 'ff'\n");
+        assert_eq!(h.revision, s("ff"));
+        let e = err("if x:\n    pass\n    revision = 'a'\n");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("`revision`"), "{e}");
+        assert!(e.message.contains("without running Python"), "{e}");
+    }
+
+    #[test]
+    fn errors_name_line_and_name() {
+        let e = err("\"doc\"\n\nrevision = get()\n");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("`revision`"), "{e}");
+        assert_eq!(err("revision = 'a'\nif x: down_revision = 'b'\n").line, 2);
+        assert_eq!(
+            err("try:\n    revision = 'a'\nexcept E:\n    pass\n").line,
+            2
+        );
+        assert_eq!(
+            err("revision = 'x'\ndef f():\n    global revision\n").line,
+            3
+        );
+        assert_eq!(err("globals()['revision'] = 'x'\n").line, 1);
+        assert_eq!(
+            err("down_revision = ('a',)\ndown_revision += ('b',)\n").line,
+            2
+        );
+        assert_eq!(err("x = (revision := 'w')\n").line, 1);
+        assert_eq!(err("import os as revision\n").line, 1);
+        assert_eq!(err("import revision\n").line, 1);
+        assert_eq!(err("from a import b as depends_on\n").line, 1);
+        assert_eq!(err("def revision(): pass\n").line, 1);
+        assert_eq!(err("async def revision(): pass\n").line, 1);
+        assert_eq!(err("class branch_labels: pass\n").line, 1);
+        assert_eq!(err("for revision in ['a']:\n    pass\n").line, 1);
+        assert_eq!(err("with x as (a, revision):\n    pass\n").line, 1);
+        assert_eq!(
+            err("try:\n    pass\nexcept E as revision:\n    pass\n").line,
+            3
+        );
+        assert_eq!(err("revision = b'x'\n").line, 1);
+        assert_eq!(err("revision, down_revision = 'a', None\n").line, 1);
+        assert_eq!(err("[revision] = ['a']\n").line, 1);
+        assert_eq!(err("*revision, = 'a',\n").line, 1);
+        assert_eq!(err("revision = f'abc'\n").line, 1);
+        assert_eq!(err("revision = 'a' if x else 'b'\n").line, 1);
+        assert_eq!(err("revision = 'a' + 'b'\n").line, 1);
+        assert_eq!(err("revision = ('a', None)\n").line, 1);
+        assert_eq!(err("exec('revision = 1')\n").line, 1);
+        assert_eq!(err("def f():\n    exec('x')\n").line, 2);
+        assert_eq!(err("vars()['revision'] = 'x'\n").line, 1);
+        assert_eq!(err("from helpers import *\nrevision = 'a'\n").line, 1);
+        assert_eq!(
+            err("down_revision = ['a']\ndef f():\n    down_revision.append('b')\n").line,
+            3
+        );
+        assert_eq!(err("\u{ff52}evision = 'a'\n").line, 1);
+        assert_eq!(err("del revision\n").line, 1);
+        assert_eq!(err("type revision = int\n").line, 1);
+        assert_eq!(err("match x:\n    case revision:\n        pass\n").line, 2);
+        assert_eq!(err("revision: str = get()\n").line, 1);
+    }
+
+    #[test]
+    fn harmless_neighbours_are_accepted() {
+        // Safe star imports, other globals, module-level global statement.
+        let h = read("from sqlalchemy import *\nglobal revision\nrevision = 'a'\nx = revision\n");
+        assert_eq!(h.revision, s("a"));
+        // eval/locals inside functions only touch locals.
+        read("def f():\n    return '{x}'.format(**locals())\n");
+        read("df.eval('x')\nop.exec_('y')\n");
+        // `match`/`case`/`type` as plain names.
+        let h = read("match = 1\ncase = 2\ntype = 3\nrevision = 'r'\n");
+        assert_eq!(h.revision, s("r"));
+        // A tuple header may be used as a value; only lists may be mutated.
+        read("down_revision = ('a',)\nprint(down_revision)\n");
+    }
+
+    #[test]
+    fn tokenizer_errors() {
+        assert_eq!(err("x = 'abc\n").line, 1);
+        assert_eq!(err("x = \"\"\"abc\n\n").line, 1);
+        assert_eq!(err("x = (1,\n2\n").line, 1);
+        assert_eq!(err("x = (1]\n").line, 1);
+        assert_eq!(err("x = 1)\n").line, 1);
+        assert_eq!(err("x = 1 \\ 2\n").line, 1);
+        assert_eq!(err("x = f'{1'\n").line, 1);
+        assert_eq!(err("x = f'}'\n").line, 1);
+        assert_eq!(err("x = $\n").line, 1);
+        assert_eq!(err(&"(".repeat(300)).line, 1);
+    }
+
+    #[test]
+    fn fstrings_nest() {
+        let h = read("x = f\"{'a' + f'{1}'}\" f'{x:{y}}' rf'\\{z}'\nrevision = 'r'\n");
+        assert_eq!(h.revision, s("r"));
+        // Python 3.12 lets fields reuse the enclosing quote.
+        let h = read("x = f\"{d[\"k\"]}\"\nrevision = 'r'\n");
+        assert_eq!(h.revision, s("r"));
+        let h = read("x = f'''{\n  revision\n}'''\nrevision = 'r'\n");
+        assert_eq!(h.revision, s("r"));
+        err("x = f'{(revision := 1)}'\n");
+    }
+
+    #[test]
+    fn encodings() {
+        let h = read_header(b"# -*- coding: latin-1 -*-\n'caf\xe9'\nrevision = '\xe9'\n").unwrap();
+        assert_eq!(h.docstring.as_deref(), Some("café"));
+        assert_eq!(h.revision, s("é"));
+        let h = read_header(b"#!/usr/bin/python\n# vim: set fileencoding=iso-8859-1 :\n'\xe9'\n")
+            .unwrap();
+        assert_eq!(h.docstring.as_deref(), Some("é"));
+        // Line 2 only counts when line 1 is a comment or blank.
+        assert!(read_header(b"x = 1\n# coding: latin-1\n'\xe9'\n").is_err());
+        let h = read_header(b"\xef\xbb\xbf'bom'\n").unwrap();
+        assert_eq!(h.docstring.as_deref(), Some("bom"));
+        let h = read_header(b"\xef\xbb\xbf# coding: utf-8\n'bom'\n").unwrap();
+        assert_eq!(h.docstring.as_deref(), Some("bom"));
+        assert_eq!(
+            read_header(b"\xef\xbb\xbf# coding: latin-1\n")
+                .unwrap_err()
+                .line,
+            1
+        );
+        // CPython compares the name literally when there is a BOM.
+        assert!(read_header(b"\xef\xbb\xbf# coding: utf8\n").is_err());
+        assert!(read_header(b"# coding: utf8\n'\xc3\xa9'\n").is_ok());
+        assert!(read_header(b"# coding: US-ASCII\n'e'\n").is_ok());
+        assert_eq!(
+            read_header(b"# coding: ascii\n'\xc3\xa9'\n")
+                .unwrap_err()
+                .line,
+            2
+        );
+        assert_eq!(read_header(b"# coding: cp1252\n").unwrap_err().line, 1);
+        assert_eq!(read_header(b"'ok'\n'\xff'\n").unwrap_err().line, 2);
+        assert_eq!(read_header(b"x = 1\n\0").unwrap_err().line, 2);
+    }
+
+    #[test]
+    fn newlines_are_normalised() {
+        let h =
+            read("\"\"\"a\r\nb\rc\"\"\"\r\nrevision = 'r'\r\ndown_revision = (\r\n 'x',\r\n)\r\n");
+        assert_eq!(h.docstring.as_deref(), Some("a\nb\nc"));
+        assert_eq!(h.revision, s("r"));
+        assert_eq!(h.down_revision, seq(&["x"]));
+    }
+
+    #[test]
+    fn as_slice() {
+        assert!(HeaderValue::None.as_slice().is_empty());
+        assert_eq!(HeaderValue::Str("a".into()).as_slice(), ["a".to_string()]);
+    }
+
+    // -- Differential test against CPython ---------------------------------
+
+    const PY_PROBE: &str = r#"
+import contextlib, io, sys, types
+class _Any:
+    def __getattr__(self, name):
+        return _Any()
+    def __call__(self, *a, **k):
+        return _Any()
+    def __getitem__(self, k):
+        return _Any()
+class _Mod(types.ModuleType):
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return _Any()
+for _n in ('alembic', 'alembic.op', 'sqlalchemy', 'sqlalchemy.dialects', 'sqlalchemy.dialects.postgresql'):
+    sys.modules[_n] = _Mod(_n)
+def _hex(s):
+    return s.encode('utf-8', 'surrogatepass').hex()
+def _enc(v):
+    if v is None:
+        return 'NONE'
+    if isinstance(v, str):
+        return 'STR ' + _hex(v)
+    if isinstance(v, (tuple, list)) and all(isinstance(x, str) for x in v):
+        return 'SEQ %d %s' % (len(v), ','.join(_hex(x) for x in v))
+    return 'OTHER'
+for _i, _path in enumerate(sys.argv[1:]):
+    print('FILE', _i)
+    try:
+        with open(_path, 'rb') as _f:
+            _code = compile(_f.read(), _path, 'exec')
+        _g = {'__name__': 'retort_probe', '__builtins__': __builtins__}
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(_code, _g)
+    except BaseException as _e:
+        print('ERR', type(_e).__name__)
+        continue
+    for _n in ('revision', 'down_revision', 'branch_labels', 'depends_on', '__doc__'):
+        print(_n, _enc(_g[_n]) if _n in _g else 'ABSENT')
+"#;
+
+    /// (name, source, whether our reader must agree with Python; else it must fail).
+    type Case = (&'static str, Vec<u8>, bool);
+
+    fn ok(name: &'static str, src: &str) -> Case {
+        (name, src.as_bytes().to_vec(), true)
+    }
+
+    fn bad(name: &'static str, src: &str) -> Case {
+        (name, src.as_bytes().to_vec(), false)
+    }
+
+    fn cases() -> Vec<Case> {
+        vec![
+            ok("stock template", TEMPLATE),
+            ok(
+                "old style",
+                r#""""empty message
+
+Revision ID: ae1027a6acf
+Revises: None
+Create Date: 2012-11-01
+
+"""
+
+# revision identifiers, used by Alembic.
+revision = 'ae1027a6acf'  # comment
+down_revision = None
+
+from alembic import op
+import sqlalchemy as sa
+
+
+def upgrade():
+    ### commands auto generated by Alembic - please adjust! ###
+    op.add_column('t', sa.Column('c', sa.Integer()))
+"#,
+            ),
+            ok(
+                "merge",
+                "'''Merge heads'''\nrevision = \"abc\"\ndown_revision = ('a', 'b')\nbranch_labels = ('feat',)\ndepends_on = 'x'\n",
+            ),
+            ok(
+                "multi-line list",
+                "revision = \"m1\"\ndown_revision = [\n    \"a\",  # first\n    \"b\",\n]\ndepends_on = (\n    'x'\n    'y',\n)\n",
+            ),
+            ok("bare tuples", "revision = 'r'\ndown_revision = 'a', 'b'\nbranch_labels = 'x',\n"),
+            ok("concatenation and prefixes", "revision = 'ab' \"cd\" r'e\\f' U'g' R\"h\\\"\" u'i'\n"),
+            ok(
+                "escapes",
+                "revision = '\\x41\\u00e9\\U0001F600\\n\\t\\\\\\'\\\"\\101\\0\\a\\b\\f\\v\\r\\z\\777'\ndown_revision = 'ab\\\ncd'\nbranch_labels = (\"\"\"x\"y\"\"\", '''z'w''')\n",
+            ),
+            ok("raw docstring", "r\"\"\"C:\\new\\table \\\" \"\"\"\nrevision = 'r'\n"),
+            ok("single-quoted docstring", "'just a doc'\nrevision = 'r'\n"),
+            ok("docstring escapes", "\"\"\"tab\\there\\x21 caf\\u00e9\\\\n \\\nend\"\"\"\n"),
+            ok(
+                "shebang and cookie",
+                "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\n# comment\n\n\"\"\"Doc\"\"\"\nrevision = 'r'\n",
+            ),
+            ok(
+                "future annotations",
+                "\"\"\"d\"\"\"\nfrom __future__ import annotations\nrevision: Str = 'r'\ndown_revision: Union[Str, None] = None\n",
+            ),
+            ok("backslash continuation", "revision = \\\n    'abc'\ndown_revision \\\n  = None\n"),
+            ok("semicolons", "revision = 'a'; down_revision = None; branch_labels = ('b',);\n"),
+            ok(
+                "last wins and chained",
+                "revision = 'x'\nrevision = 'y'\nbranch_labels = depends_on = None\na = down_revision = b = 'd'\n",
+            ),
+            ok("bare annotation", "revision: str\nrevision = 'r'\ndepends_on: str\n"),
+            ok(
+                "function bodies and classes",
+                r#"revision = 'r'
+down_revision = None
+from alembic import op
+
+def upgrade():
+    revision = 'local'
+    sql = """
+revision = 'not me'
+if x:
+    down_revision = 'nor me'
+"""
+    for down_revision in range(3):
+        pass
+    op.execute(sql, revision=revision)
+# revision = 'comment'
+class Helper:
+    revision = 'class attr'
+    def m(self):
+        return self.revision
+def f(): revision = 'x'; return revision
+class C: down_revision = 'y'
+op.f(revision='kw')
+obj = type('o', (), {})()
+obj.revision = 'attr'
+g = lambda revision='x': revision
+def w():
+    if (revision := 'x'):
+        return revision
+"#,
+            ),
+            ok("f-string docstring", "f\"\"\"not a doc {1}\"\"\"\nrevision = 'r'\n"),
+            ok("bytes docstring", "b\"bytes\"\nrevision = 'r'\n"),
+            ok("parenthesised docstring", "(\"par\"\n \"doc\")\nrevision = 'r'\n"),
+            ok("str and f-string docstring", "'a' f'b'\nrevision = 'r'\n"),
+            ok("folded docstring", "'a' + 'b'\nrevision = 'r'\n"),
+            ok("crlf", "\"\"\"a\r\nb\r\n\"\"\"\r\nrevision = 'r'\r\ndown_revision = (\r\n  'x',\r\n)\r\n"),
+            ok("lone cr", "\"\"\"a\rb\"\"\"\rrevision = 'r'\r"),
+            (
+                "latin-1",
+                b"# -*- coding: latin-1 -*-\n\"\"\"caf\xe9\"\"\"\nrevision = '\xe9'\n".to_vec(),
+                true,
+            ),
+            (
+                "bom",
+                b"\xef\xbb\xbf\"\"\"bom \xc3\xa9\"\"\"\nrevision = 'r'\n".to_vec(),
+                true,
+            ),
+            ok("empty sequences", "revision = 'r'\ndepends_on = ()\nbranch_labels = []\ndown_revision = (  )\n"),
+            ok(
+                "overridden after blocks",
+                "import os\nif os.environ.get('RETORT_NOPE'):\n    revision = 'env'\nelse:\n    revision = 'other'\nrevision = 'final'\ntry:\n    import json\nexcept ImportError:\n    json = None\ndown_revision = None\n",
+            ),
+            ok(
+                "del",
+                "revision = 'a'\ndel revision\nrevision = 'b'\ndown_revision = 'x'\ndel down_revision\n",
+            ),
+            ok(
+                "nested f-strings",
+                "x = 1\ny = f\"{'a' + f'{x}'}\" f'{{revision}} = {x!r:>{3}}'  # c\nrevision = 'r'\n",
+            ),
+            ok(
+                "decorators and async",
+                "import functools\n@functools.lru_cache()\ndef f(): return 1\nasync def g():\n    revision = 1\nrevision = 'r'\n",
+            ),
+            ok(
+                "soft keywords",
+                "revision = 'r'\ndown_revision = None\ndef f(x):\n    match x:\n        case {'revision': revision}:\n            return revision\n        case _:\n            return None\nmatch = 5\ncase = [1]\nmatch, case = 1, 2\n",
+            ),
+            ok("tabs and form feed", "if True:\n\tpass\n\x0crevision = 'ff'\n"),
+            ok("docstring then semicolon", "\"doc\"; revision = 'r'\n"),
+            ok("numbers and ellipsis", "x = 1e-5 + 0x1F + 1_000 + .5j + 0o17 + 0b1\ny = ...\nrevision = 'r'\n"),
+            ok(
+                "with and except",
+                "import contextlib\nwith contextlib.nullcontext('x') as cm:\n    pass\ntry:\n    pass\nexcept Exception as e:\n    pass\nrevision = 'r'\n",
+            ),
+            ok("safe star import", "from sqlalchemy import *\nrevision = 'r'\n"),
+            ok("grouped target", "(revision) = 'r'\n(down_revision): str = None\n"),
+            ok("__doc__ assigned", "'first'\n__doc__ = 'second'\nrevision = 'r'\n"),
+            ok("module-level global", "global revision\nrevision = 'r'\n"),
+            bad("if block", "if True: revision = 'a'\n"),
+            bad("try block", "try:\n    revision = 'a'\nexcept Exception:\n    pass\n"),
+            bad("call", "revision = str('x')\n"),
+            bad("global in def", "def f():\n    global revision\n    revision = 'g'\nrevision = 'a'\nf()\n"),
+            bad("globals()", "revision = 'a'\nglobals()['revision'] = 'x'\n"),
+            bad("augmented", "down_revision = ('a',)\ndown_revision += ('b',)\n"),
+            bad("walrus", "print((revision := 'w'))\n"),
+            bad("import as", "import os as revision\n"),
+            bad("def", "def revision(): pass\n"),
+            bad("for", "for revision in ['a', 'b']: pass\n"),
+            bad("bytes value", "revision = b'x'\n"),
+            bad("unpacking", "revision, down_revision = 'a', None\n"),
+            bad("unknown star import", "from os.path import *\nrevision = 'x'\ndown_revision = None\n"),
+            bad("named escape", "\"\"\"\\N{BULLET} doc\"\"\"\nrevision = 'r'\n"),
+            bad("exec", "exec(\"revision = 'x'\")\n"),
+            bad("with as", "import contextlib\nwith contextlib.nullcontext('x') as revision:\n    pass\n"),
+            bad("mutated list", "down_revision = ['a']\ndown_revision.append('b')\n"),
+            bad("f-string value", "revision = f'abc'\n"),
+            bad("conditional expression", "revision = 'a' if True else 'b'\n"),
+            bad("class", "class revision: pass\n"),
+            bad("except as", "try:\n    revision = 'a'\n    1/0\nexcept Exception as revision:\n    pass\n"),
+            bad("list unpacking", "[revision] = ['x']\n"),
+            bad("fullwidth name", "\u{ff52}\u{ff45}\u{ff56}ision = 'fullwidth'\n"),
+            bad("unterminated string", "revision = 'abc\n"),
+            ("undeclared latin-1", b"revision = '\xe9'\n".to_vec(), false),
+            ("cp1252 cookie", b"# coding: cp1252\nrevision = '\x80'\n".to_vec(), false),
+        ]
+    }
+
+    fn unhex(h: &str) -> String {
+        let bytes: Vec<u8> = (0..h.len() / 2)
+            .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    /// Python's answer for one name: absent, a header value, or something else.
+    fn parse_py_value(v: &str) -> Result<Option<HeaderValue>, String> {
+        let mut parts = v.splitn(3, ' ');
+        match parts.next() {
+            Some("ABSENT") => Ok(None),
+            Some("NONE") => Ok(Some(HeaderValue::None)),
+            Some("STR") => Ok(Some(HeaderValue::Str(unhex(parts.next().unwrap_or(""))))),
+            Some("SEQ") => {
+                let n: usize = parts.next().unwrap().parse().unwrap();
+                let items = parts.next().unwrap_or("");
+                let v: Vec<String> = if n == 0 {
+                    Vec::new()
+                } else {
+                    items.split(',').map(unhex).collect()
+                };
+                assert_eq!(v.len(), n);
+                Ok(Some(HeaderValue::Seq(v)))
+            }
+            _ => Err(v.to_string()),
+        }
+    }
+
+    #[test]
+    fn differential_against_python() {
+        let cases = cases();
+        assert!(cases.len() >= 30);
+        let dir = std::env::temp_dir().join(format!("retort-header-diff-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let paths: Vec<_> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, (_, src, _))| {
+                let p = dir.join(format!("case{i}.py"));
+                std::fs::write(&p, src).unwrap();
+                p
+            })
+            .collect();
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(PY_PROBE)
+            .args(&paths)
+            .output();
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = match out {
+            Ok(out) => out,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if std::env::var("CI").as_deref() == Ok("true") {
+                    panic!("python3 is required for the differential header test in CI");
+                }
+                eprintln!("\n!!! python3 not found: SKIPPING the differential header test !!!\n");
+                return;
+            }
+            Err(e) => panic!("cannot run python3: {e}"),
+        };
+        assert!(
+            out.status.success(),
+            "python probe failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let mut blocks: Vec<Vec<&str>> = Vec::new();
+        for line in stdout.lines() {
+            if line.starts_with("FILE ") {
+                blocks.push(Vec::new());
+            } else {
+                blocks.last_mut().unwrap().push(line);
+            }
+        }
+        assert_eq!(blocks.len(), cases.len());
+        let mut failures = Vec::new();
+        for ((name, src, agree), block) in cases.iter().zip(&blocks) {
+            let ours = read_header(src);
+            if !agree {
+                if let Ok(h) = ours {
+                    failures.push(format!(
+                        "{name}: expected an error, got {h:?} (python: {block:?})"
+                    ));
+                }
+                continue;
+            }
+            let Ok(ours) = ours else {
+                failures.push(format!("{name}: unexpected {ours:?} (python: {block:?})"));
+                continue;
+            };
+            if block.first().is_some_and(|l| l.starts_with("ERR")) {
+                failures.push(format!("{name}: python failed: {block:?}"));
+                continue;
+            }
+            let value = |n: &str| -> Result<Option<HeaderValue>, String> {
+                let line = block
+                    .iter()
+                    .find_map(|l| l.strip_prefix(&format!("{n} ")))
+                    .unwrap();
+                parse_py_value(line)
+            };
+            let doc = match value("__doc__") {
+                Ok(Some(HeaderValue::Str(s))) => Ok(Some(s)),
+                Ok(None | Some(HeaderValue::None)) => Ok(None),
+                other => Err(format!("{other:?}")),
+            };
+            let python = (|| -> Result<Header, String> {
+                Ok(Header {
+                    revision: value("revision")?,
+                    down_revision: value("down_revision")?,
+                    branch_labels: value("branch_labels")?,
+                    depends_on: value("depends_on")?,
+                    docstring: doc?,
+                })
+            })();
+            match python {
+                Ok(p) if p == ours => {}
+                Ok(p) => failures.push(format!("{name}:\n  python {p:?}\n  ours   {ours:?}")),
+                Err(v) => failures.push(format!("{name}: python holds {v}, we read {ours:?}")),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    // -- Robustness ----------------------------------------------------------
+
+    #[test]
+    fn find3_matches_a_plain_search() {
+        let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let h: Vec<u8> = (0..len)
+                .map(|i| b"ab'\\\n\x80\xff\"c"[((seed >> (i % 50)) % 9) as usize])
+                .collect();
+            let want = h
+                .iter()
+                .position(|&c| c == b'\'' || c == b'\\' || c == b'\n');
+            assert_eq!(find3(&h, b'\'', b'\\', b'\n'), want, "{h:?}");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_truncated_or_mutated_input() {
+        let mut sources: Vec<Vec<u8>> = cases().into_iter().map(|(_, s, _)| s).collect();
+        sources.push(b"f'{x:{y!r}}' rf\"\\{\" f'''{\n}''' t'{a}' (((( [[ {{ \\\n".to_vec());
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        const NASTY: &[u8] = b"'\"\\\n\r{}()[]:=;,.#\t\x0c fFrRbBuU\xc3\xa9\xef\xbb\xbf\x80\0";
+        for src in &sources {
+            for cut in 0..=src.len() {
+                let _ = read_header(&src[..cut]);
+            }
+            for _ in 0..300 {
+                let mut m = src.clone();
+                for _ in 0..1 + rand() % 4 {
+                    if m.is_empty() {
+                        break;
+                    }
+                    let at = (rand() % m.len() as u64) as usize;
+                    let b = NASTY[(rand() % NASTY.len() as u64) as usize];
+                    match rand() % 3 {
+                        0 => m[at] = b,
+                        1 => m.insert(at, b),
+                        _ => {
+                            m.remove(at);
+                        }
+                    }
+                }
+                let _ = read_header(&m);
+            }
+        }
+        for _ in 0..3000 {
+            let len = (rand() % 64) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| NASTY[(rand() % NASTY.len() as u64) as usize])
+                .collect();
+            let _ = read_header(&bytes);
+        }
+    }
 }

@@ -2,7 +2,6 @@
 //! each one declares, read statically (no Python).
 
 mod discover;
-#[path = "/tmp/stub/header.rs"]
 pub mod header;
 mod text;
 
