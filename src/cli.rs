@@ -24,7 +24,7 @@ pub struct Cli {
     pub name: String,
     /// Additional arguments consumed by custom env.py scripts, e.g. -x
     /// setting1=somesetting -x setting2=somesetting
-    #[arg(short = 'x', action = clap::ArgAction::Append, allow_hyphen_values = true)]
+    #[arg(short = 'x', action = clap::ArgAction::Append)]
     pub x: Vec<String>,
     /// Raise a full stack trace on error
     #[arg(long)]
@@ -92,7 +92,7 @@ pub struct HeadsArgs {
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// Specify a revision range; format is [start]:[end]
-    #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
+    #[arg(short = 'r', long = "rev-range", allow_negative_numbers = true)]
     pub rev_range: Option<String>,
     /// Use more verbose output
     #[arg(short = 'v', long)]
@@ -115,7 +115,7 @@ pub struct CurrentArgs {
 #[derive(Debug, Args)]
 pub struct RevArgs {
     /// revision identifier
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_negative_numbers = true)]
     pub rev: String,
 }
 
@@ -135,7 +135,7 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub tag: Option<String>,
     /// revision identifier
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_negative_numbers = true)]
     pub revision: String,
 }
 
@@ -151,7 +151,7 @@ pub struct StampArgs {
     #[arg(long)]
     pub purge: bool,
     /// revision identifier
-    #[arg(required = true, allow_hyphen_values = true)]
+    #[arg(required = true, allow_negative_numbers = true)]
     pub revisions: Vec<String>,
 }
 

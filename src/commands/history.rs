@@ -50,7 +50,13 @@ pub fn run(
             history_walk(),
             &mut warnings,
         )
-        .map_err(|e| catch.failure(e))?;
+        .map_err(|e| match catch.failure(e) {
+            // Alembic crashes with a bare AssertionError here; name the range.
+            Failure::Crash(m) => Failure::Crash(format!(
+                "cannot list history for the range {base}:{head}: {m}"
+            )),
+            f => f,
+        })?;
     emit_warnings(warnings);
     let describe = Describe {
         map: &map,

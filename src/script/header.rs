@@ -688,8 +688,11 @@ impl<'a> Lexer<'a> {
                 }
                 Some(Mode::Expr(_)) => {}
                 None => {
-                    if self.at_line_start && !self.line_start() {
-                        return self.eof();
+                    if self.at_line_start {
+                        if !self.line_start() {
+                            return self.eof();
+                        }
+                        self.reject_conflict_marker()?;
                     }
                 }
             }
@@ -784,6 +787,22 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+
+    /// A merge left unresolved (`<<<<<<<`, `=======`, `>>>>>>>` at the start of a
+    /// line) is a syntax error to Python; say what it is.
+    fn reject_conflict_marker(&self) -> Result<(), LexError> {
+        if self.indent != 0 {
+            return Ok(());
+        }
+        let rest = self.b.get(self.pos..).unwrap_or_default();
+        for marker in [&b"<<<<<<<"[..], b"=======", b">>>>>>>"] {
+            if rest.starts_with(marker) {
+                return Err(self
+                    .err("unresolved merge conflict marker (Python would fail with SyntaxError)"));
+            }
+        }
+        Ok(())
     }
 
     fn eof(&mut self) -> Result<Step, LexError> {
