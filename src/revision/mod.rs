@@ -11,4 +11,6 @@ pub use map::{Edges, Node, Revision, RevisionMap};
 pub use plan::IterateOptions;
 pub use resolve::{match_relative, Resolved, RevArg};
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;
