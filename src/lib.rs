@@ -5,6 +5,8 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod db;
+pub mod python;
 pub mod revision;
 pub mod runtime;
 pub mod script;

@@ -781,7 +781,7 @@ fn large_graph(seed: u64) -> Vec<Revision> {
         rng.shuffle(&mut spots);
         let fan: Vec<usize> = [(2, 18), (3, 6), (4, 2), (5, 1)]
             .iter()
-            .flat_map(|&(c, k)| std::iter::repeat(c).take(k))
+            .flat_map(|&(c, k)| std::iter::repeat_n(c, k))
             .collect();
         for (&at, &c) in spots.iter().zip(&fan) {
             children[at] = c;
@@ -805,7 +805,7 @@ fn large_graph(seed: u64) -> Vec<Revision> {
                 };
                 down[i].push(slots.remove(k));
             }
-            slots.extend(std::iter::repeat(i).take(children[i]));
+            slots.extend(std::iter::repeat_n(i, children[i]));
         }
         if !slots.is_empty() {
             continue 'attempt;

@@ -3,6 +3,7 @@
 
 use super::error::RevisionError;
 use super::map::{Edges, RevisionMap};
+use crate::python::python_int;
 
 /// What resolving or walking produces: a revision, Alembic's pseudo-revision
 /// `"base"` (a walk below a base), or nothing (`None` in Alembic: base, or a walk
@@ -118,26 +119,6 @@ fn match_symbol_steps(s: &str) -> Option<(Option<&str>, &str, i64)> {
     let steps = if sign == '-' { -magnitude } else { magnitude };
     let symbol = (word_end > 0).then(|| &s[..word_end]);
     Some((symbol, text, steps))
-}
-
-/// Python's `int(s)` for the strings a revision argument can hold.
-fn python_int(s: &str) -> Option<i64> {
-    let t = s.trim();
-    let (neg, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-        || !digits.chars().all(|c| c.is_ascii_digit() || c == '_')
-    {
-        return None;
-    }
-    let v: i64 = digits.replace('_', "").parse().ok()?;
-    Some(if neg { -v } else { v })
 }
 
 impl RevisionMap {
@@ -670,13 +651,5 @@ mod tests {
         assert!(match_relative("abc").is_none());
         assert!(match_relative("a-b").is_none());
         assert!(match_relative("feat@head").is_none());
-    }
-
-    #[test]
-    fn python_int_forms() {
-        assert_eq!(python_int("-1"), Some(-1));
-        assert_eq!(python_int("1_0"), Some(10));
-        assert_eq!(python_int("ab"), None);
-        assert_eq!(python_int("-"), None);
     }
 }

@@ -3,16 +3,15 @@
 
 mod discover;
 pub mod header;
-mod text;
 
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, ConfigError};
 use crate::revision::Revision;
 
+pub use crate::python::{python_splitlines, python_strip};
 pub use discover::FsSource;
 pub use header::{Header, HeaderError, HeaderValue};
-pub use text::{python_splitlines, python_strip};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

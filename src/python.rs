@@ -1,4 +1,5 @@
-//! Python's string whitespace rules, which decide how docstrings print.
+//! Python's rules for strings users write (whitespace, lines, integers), which
+//! decide how docstrings print and how arguments and URLs parse.
 
 /// Python's `str.isspace()`.
 fn is_python_space(c: char) -> bool {
@@ -47,6 +48,28 @@ pub fn python_splitlines(s: &str) -> Vec<&str> {
     out
 }
 
+/// Python's `int(s)` for the strings users type: surrounding whitespace, a sign,
+/// ASCII digits with single underscores between them. (Python also accepts
+/// non-ASCII decimal digits; retort does not.)
+pub fn python_int(s: &str) -> Option<i64> {
+    let t = python_strip(s);
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+        || !digits.chars().all(|c| c.is_ascii_digit() || c == '_')
+    {
+        return None;
+    }
+    let v: i64 = digits.replace('_', "").parse().ok()?;
+    Some(if neg { -v } else { v })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +80,10 @@ mod tests {
         assert_eq!(python_splitlines("a\n\nb\n"), vec!["a", "", "b"]);
         assert!(python_splitlines("").is_empty());
         assert_eq!(python_strip("\u{1f} x \n"), "x");
+        assert_eq!(python_int(" -1 "), Some(-1));
+        assert_eq!(python_int("1_0"), Some(10));
+        assert_eq!(python_int("1__0"), None);
+        assert_eq!(python_int("ab"), None);
+        assert_eq!(python_int("-"), None);
     }
 }

@@ -1,0 +1,27 @@
+//! The database layer: SQLAlchemy URLs, one connection per database through
+//! sqlx behind a blocking facade, and Alembic's version table.
+//!
+//! This is the only module that names `sqlx`.  Everything above it sees
+//! [`DbUrl`], [`Db`], [`VersionTable`] and [`DbError`].
+//!
+//! TLS is not compiled in (it would add rustls and ring to the build):
+//! `sslmode=require`/`verify-*` (PostgreSQL) and `ssl_*` / `ssl_mode=REQUIRED`
+//! (MySQL) are rejected with [`DbError::UnsupportedOption`]; the default
+//! `prefer` quietly connects without TLS, as libpq does against a server
+//! without it.
+
+mod conn;
+mod error;
+mod quote;
+mod reserved;
+mod url;
+mod version_table;
+
+pub use conn::Db;
+pub use error::DbError;
+pub use quote::{quote_identifier, requires_quotes};
+pub use url::{Backend, ConnectOptions, DbUrl, Dialect};
+pub use version_table::VersionTable;
+
+#[cfg(test)]
+mod sqla_diff_tests;

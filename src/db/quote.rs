@@ -1,0 +1,104 @@
+//! Identifier quoting exactly as SQLAlchemy's `IdentifierPreparer` does it.
+
+use super::reserved;
+use super::{Backend, Dialect};
+
+fn reserved_words(backend: Backend) -> &'static [&'static str] {
+    match (backend.dialect, backend.mariadb) {
+        (Dialect::Postgresql, _) => reserved::POSTGRESQL,
+        (Dialect::Sqlite, _) => reserved::SQLITE,
+        (Dialect::Mysql, false) => reserved::MYSQL,
+        (Dialect::Mysql, true) => reserved::MARIADB,
+    }
+}
+
+fn quote_char(dialect: Dialect) -> char {
+    match dialect {
+        Dialect::Mysql => '`',
+        Dialect::Postgresql | Dialect::Sqlite => '"',
+    }
+}
+
+/// Characters Python's `re.compile(r"^[A-Z0-9_$]+$", re.I)` accepts: besides
+/// ASCII, `ı` and `ſ` (and the Kelvin sign) case-fold into `[A-Z]`.
+fn legal_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$' || matches!(c, 'ı' | 'ſ' | '\u{212A}')
+}
+
+/// `IdentifierPreparer._requires_quotes`: reserved word, illegal first
+/// character (digit or `$`), a character outside `[A-Za-z0-9_$]`, or any
+/// upper-case letter.  An empty name is quoted (SQLAlchemy would crash).
+pub fn requires_quotes(name: &str, backend: Backend) -> bool {
+    let lower = name.to_lowercase();
+    let Some(first) = name.chars().next() else {
+        return true;
+    };
+    reserved_words(backend)
+        .binary_search(&lower.as_str())
+        .is_ok()
+        || first.is_ascii_digit()
+        || first == '$'
+        || !name.chars().all(legal_char)
+        || lower != name
+}
+
+/// `IdentifierPreparer.quote`: the name quoted if it needs to be, with the
+/// quote character doubled inside.
+pub fn quote_identifier(name: &str, backend: Backend) -> String {
+    if requires_quotes(name, backend) {
+        force_quote(name, backend.dialect)
+    } else {
+        name.to_string()
+    }
+}
+
+/// `IdentifierPreparer.quote_identifier`: always quoted.
+pub(crate) fn force_quote(name: &str, dialect: Dialect) -> String {
+    let q = quote_char(dialect);
+    let doubled: String = [q, q].iter().collect();
+    format!("{q}{}{q}", name.replace(q, &doubled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pg() -> Backend {
+        Dialect::Postgresql.into()
+    }
+
+    #[test]
+    fn plain_names_stay_bare() {
+        assert_eq!(quote_identifier("alembic_version", pg()), "alembic_version");
+        assert_eq!(quote_identifier("s$x", pg()), "s$x");
+        assert_eq!(quote_identifier("a1", pg()), "a1");
+    }
+
+    #[test]
+    fn names_needing_quotes() {
+        assert_eq!(quote_identifier("MyVersions", pg()), "\"MyVersions\"");
+        assert_eq!(quote_identifier("select", pg()), "\"select\"");
+        assert_eq!(quote_identifier("1abc", pg()), "\"1abc\"");
+        assert_eq!(quote_identifier("$a", pg()), "\"$a\"");
+        assert_eq!(quote_identifier("a b", pg()), "\"a b\"");
+        assert_eq!(quote_identifier("a\"b", pg()), "\"a\"\"b\"");
+        assert_eq!(quote_identifier("a`b", Dialect::Mysql.into()), "`a``b`");
+        assert_eq!(quote_identifier("", pg()), "\"\"");
+    }
+
+    #[test]
+    fn reserved_words_differ_per_dialect() {
+        // "analyse" is reserved only in PostgreSQL.
+        assert!(requires_quotes("analyse", pg()));
+        assert!(!requires_quotes("analyse", Dialect::Sqlite.into()));
+        // The lists are sorted: binary search relies on it.
+        for list in [
+            reserved::POSTGRESQL,
+            reserved::MYSQL,
+            reserved::MARIADB,
+            reserved::SQLITE,
+        ] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+}
