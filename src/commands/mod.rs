@@ -2,10 +2,14 @@
 //! the CLI edge: errors become Alembic's messages and exit codes here.
 
 mod branches;
+mod current;
+mod database;
+mod ensure_version;
 mod heads;
 mod history;
 mod output;
 mod show;
+mod stamp;
 
 use crate::cli::{Cli, Command};
 use crate::config::{Config, ConfigError, ConfigSource};
@@ -94,6 +98,9 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
             a.indicate_current,
         ),
         Command::Show(a) => show::run(global, out, &a.rev),
+        Command::Current(a) => current::run(global, out, a.verbose, a.check_heads),
+        Command::Stamp(a) => stamp::run(global, &a.revisions, a.sql, a.purge),
+        Command::EnsureVersion(a) => ensure_version::run(global, a.sql),
         other => Err(Failure::Crash(format!(
             "the '{}' command is not available in this build of retort yet",
             command_name(&other)
@@ -123,6 +130,8 @@ fn command_name(c: &Command) -> &'static str {
 
 /// The configuration, the script directory and every script, read without Python.
 pub(crate) struct Project {
+    pub config: Config,
+    pub dir: ScriptDirectory,
     pub scripts: Vec<Script>,
 }
 
@@ -131,7 +140,11 @@ impl Project {
         let config = Config::load(&global.config)?;
         let dir = ScriptDirectory::from_config(&config)?;
         let scripts = FsSource(&dir).scripts(&mut |w| eprintln!("UserWarning: {w}"))?;
-        Ok(Project { scripts })
+        Ok(Project {
+            config,
+            dir,
+            scripts,
+        })
     }
 
     /// Build the graph; `catch` decides how its errors surface for this command.

@@ -2,6 +2,7 @@
 //! each one declares, read statically (no Python).
 
 mod discover;
+mod env;
 pub mod header;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use crate::revision::Revision;
 
 pub use crate::python::{python_splitlines, python_strip};
 pub use discover::FsSource;
+pub use env::{stock_env, StockEnv};
 pub use header::{Header, HeaderError, HeaderValue};
 
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,48 @@
+//! `current [-v] [--check-heads]`
+
+use std::collections::BTreeSet;
+
+use super::output::{Describe, Short};
+use super::{Catch, Failure, Global, Output, Project};
+use crate::revision::RevArg;
+
+pub fn run(
+    global: &Global,
+    out: &mut Output,
+    verbose: bool,
+    check_heads: bool,
+) -> Result<(), Failure> {
+    let project = Project::load(global)?;
+    let catch = Catch::default();
+    let map = project.map(&catch)?;
+    let mut conn = project.connect()?;
+    // `current` never creates the version table.
+    let rows = conn.table.rows(&mut conn.db)?;
+    if verbose {
+        out.line(&format!("Current revision(s) for {}:", conn.url.masked()));
+    }
+    if check_heads {
+        let current: BTreeSet<&str> = rows.iter().map(String::as_str).collect();
+        let heads: BTreeSet<&str> = map.heads().iter().map(|&h| map.id(h)).collect();
+        if current != heads {
+            return Err(Failure::Command(
+                "Database is not on all head revisions".to_string(),
+            ));
+        }
+    }
+    let shown = map
+        .all_current(RevArg::Rows(&rows))
+        .map_err(|e| catch.failure(e))?;
+    let describe = Describe {
+        map: &map,
+        scripts: &project.scripts,
+    };
+    let short = Short {
+        tree: true,
+        ..Short::default()
+    };
+    for i in shown {
+        out.line(&describe.cmd_format(i, verbose, short, false));
+    }
+    Ok(())
+}

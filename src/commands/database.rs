@@ -1,0 +1,118 @@
+//! Reaching the database the way the project's env.py would. Without the Python
+//! host, only a stock env.py can be stood in for: it connects to `sqlalchemy.url`
+//! of the main ini section and uses the default version table.
+
+use super::{Failure, Project};
+use crate::db::{Db, DbError, DbUrl, Dialect, VersionTable};
+use crate::script::stock_env;
+
+impl From<DbError> for Failure {
+    fn from(e: DbError) -> Self {
+        match e {
+            // Alembic raises these as CommandError (FAILED:).
+            DbError::UnexpectedRowCount { .. } => Failure::Command(e.to_string()),
+            other => Failure::Crash(other.to_string()),
+        }
+    }
+}
+
+/// An open connection with the version table env.py would configure.
+pub(crate) struct Connected {
+    pub db: Db,
+    pub url: DbUrl,
+    pub table: VersionTable,
+    /// Where Alembic's INFO log lines go (env.py's `fileConfig`).
+    pub log: Log,
+}
+
+impl Project {
+    pub(crate) fn connect(&self) -> Result<Connected, Failure> {
+        let env_py = self.dir.dir.join("env.py");
+        if stock_env(&env_py).is_none() {
+            return Err(Failure::Crash(format!(
+                "{} is not one of Alembic's stock env.py templates; running it needs retort's Python host, which this build does not have yet",
+                env_py.display()
+            )));
+        }
+        let section = &self.config.section;
+        let raw = self
+            .config
+            .ini()
+            .get(section, "sqlalchemy.url")
+            .map_err(|e| Failure::Crash(format!("{}: {e}", self.config.ini_path.display())))?
+            .ok_or_else(|| {
+                Failure::Crash(format!(
+                    "no sqlalchemy.url in the [{section}] section of {}, which the stock env.py connects to",
+                    self.config.ini_path.display()
+                ))
+            })?;
+        let url = DbUrl::parse(&raw)?;
+        let log = Log::from_config(self);
+        let db = Db::connect(&url)?;
+        let connected = Connected {
+            db,
+            url,
+            table: VersionTable::default(),
+            log,
+        };
+        connected
+            .log
+            .info(&format!("Context impl {}.", connected.impl_name()));
+        connected.log.info(&format!(
+            "Will assume {} DDL.",
+            if connected.transactional_ddl() {
+                "transactional"
+            } else {
+                "non-transactional"
+            }
+        ));
+        Ok(connected)
+    }
+}
+
+impl Connected {
+    /// Alembic's implementation class for the dialect, as its log line names it.
+    pub fn impl_name(&self) -> &'static str {
+        match (self.db.dialect(), self.db.backend().mariadb) {
+            (Dialect::Postgresql, _) => "PostgresqlImpl",
+            (Dialect::Sqlite, _) => "SQLiteImpl",
+            (Dialect::Mysql, true) => "MariaDBImpl",
+            (Dialect::Mysql, false) => "MySQLImpl",
+        }
+    }
+
+    pub fn transactional_ddl(&self) -> bool {
+        self.db.dialect() == Dialect::Postgresql
+    }
+}
+
+/// Alembic's migration log (`alembic.runtime.migration` at INFO), shown when the
+/// ini's logging configuration lets it through, in the stock format.
+pub(crate) struct Log {
+    enabled: bool,
+}
+
+impl Log {
+    fn from_config(project: &Project) -> Log {
+        let ini = project.config.ini();
+        let level = |section: &str| {
+            ini.get(section, "level")
+                .ok()
+                .flatten()
+                .map(|l| l.trim().to_uppercase())
+        };
+        let effective = level("logger_alembic").or_else(|| level("logger_root"));
+        Log {
+            enabled: matches!(
+                effective.as_deref(),
+                Some("INFO") | Some("DEBUG") | Some("NOTSET")
+            ),
+        }
+    }
+
+    pub fn info(&self, msg: &str) {
+        if self.enabled {
+            eprintln!("INFO  [alembic.runtime.migration] {msg}");
+        }
+    }
+}
