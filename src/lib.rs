@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
+mod fasthash;
 pub mod python;
 pub mod revision;
 pub mod runtime;

@@ -19,7 +19,7 @@ pub fn run(global: &Global, out: &mut Output, verbose: bool) -> Result<(), Failu
         .map_err(|e| catch.failure(e))?;
     emit_warnings(warnings);
     let describe = Describe {
-        map: &map,
+        map,
         scripts: &project.scripts,
     };
     let with_labels = Short {

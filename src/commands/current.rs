@@ -34,7 +34,7 @@ pub fn run(
         .all_current(RevArg::Rows(&rows))
         .map_err(|e| catch.failure(e))?;
     let describe = Describe {
-        map: &map,
+        map,
         scripts: &project.scripts,
     };
     let short = Short {

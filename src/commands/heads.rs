@@ -27,7 +27,7 @@ pub fn run(
         map.heads().to_vec()
     };
     let describe = Describe {
-        map: &map,
+        map,
         scripts: &project.scripts,
     };
     let short = Short {

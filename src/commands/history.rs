@@ -59,7 +59,7 @@ pub fn run(
         })?;
     emit_warnings(warnings);
     let describe = Describe {
-        map: &map,
+        map,
         scripts: &project.scripts,
     };
     let short = Short {

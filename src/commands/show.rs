@@ -18,7 +18,7 @@ pub fn run(global: &Global, out: &mut Output, rev: &str) -> Result<(), Failure> 
         .get_revisions(RevArg::Str(rev))
         .map_err(|e| catch.failure(e))?;
     let describe = Describe {
-        map: &map,
+        map,
         scripts: &project.scripts,
     };
     for r in found {

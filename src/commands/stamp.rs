@@ -1,6 +1,8 @@
 //! `stamp REV... [--purge]`: move the version table without running migrations.
 
+use super::database::Connected;
 use super::{Catch, Failure, Global, Project};
+use crate::revision::RevisionMap;
 use crate::runtime::{stamp_steps, Heads, VersionOp};
 
 pub fn run(global: &Global, revisions: &[String], sql: bool, purge: bool) -> Result<(), Failure> {
@@ -23,6 +25,35 @@ pub fn run(global: &Global, revisions: &[String], sql: bool, purge: bool) -> Res
     };
     let map = project.map(&catch)?;
     let mut conn = project.connect()?;
+    // Where DDL is transactional, env.py's begin_transaction() wraps the whole
+    // run, table creation and purge included: a failure leaves nothing behind.
+    let whole_run = conn.transactional_ddl();
+    if whole_run {
+        conn.db.begin()?;
+    }
+    let result = stamp_in(&mut conn, map, revisions, purge, &catch, whole_run);
+    match result {
+        Ok(()) if whole_run => conn.db.commit()?,
+        Ok(()) => {}
+        Err(e) => {
+            if conn.db.in_transaction() {
+                // The error being reported matters more than a failed rollback.
+                let _ = conn.db.rollback();
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+fn stamp_in(
+    conn: &mut Connected,
+    map: &RevisionMap,
+    revisions: &[String],
+    purge: bool,
+    catch: &Catch,
+    whole_run: bool,
+) -> Result<(), Failure> {
     let rows = if purge {
         conn.table.ensure(&mut conn.db)?;
         conn.table.delete_all(&mut conn.db)?;
@@ -34,20 +65,15 @@ pub fn run(global: &Global, revisions: &[String], sql: bool, purge: bool) -> Res
         }
         rows
     };
-    let steps = stamp_steps(&map, &rows, revisions).map_err(|e| catch.failure(e))?;
+    let steps = stamp_steps(map, &rows, revisions).map_err(|e| catch.failure(e))?;
     let mut heads = Heads::new(&rows);
-    // One transaction for the run where DDL is transactional, else one per step.
-    let whole_run = conn.transactional_ddl();
-    if whole_run {
-        conn.db.begin()?;
-    }
     for step in &steps {
         if !whole_run {
             conn.db.begin()?;
         }
-        conn.log.info(&step.log_line(&map, None));
+        conn.log.info(&step.log_line(map, None));
         let ops = heads
-            .apply(&map, step)
+            .apply(map, step)
             .map_err(|e| Failure::Crash(e.to_string()))?;
         for op in ops {
             match op {
@@ -59,9 +85,6 @@ pub fn run(global: &Global, revisions: &[String], sql: bool, purge: bool) -> Res
         if !whole_run {
             conn.db.commit()?;
         }
-    }
-    if whole_run {
-        conn.db.commit()?;
     }
     Ok(())
 }

@@ -5,7 +5,9 @@
 //! ordered `Vec`s on each node mirror Alembic's tuples, whose order decides output
 //! and step order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::fasthash::FxHashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, EdgeFiltered, Reversed};
@@ -90,7 +92,7 @@ pub struct RevisionMap {
     nodes: Vec<Node>,
     graph: DiGraph<(), u8>,
     /// Ids and branch labels, the keys of Alembic's map.
-    keys: HashMap<String, usize>,
+    keys: FxHashMap<String, usize>,
     /// Keys in insertion order: ids in file order, then labels.
     key_order: Vec<String>,
     heads: Vec<usize>,
@@ -103,7 +105,8 @@ const ILLEGAL_CHARS: [char; 4] = ['+', '-', ':', '@'];
 impl RevisionMap {
     /// Build and validate the map from revisions in file order.
     pub fn build(revisions: Vec<Revision>) -> Result<RevisionMap, RevisionError> {
-        let mut keys: HashMap<String, usize> = HashMap::with_capacity(revisions.len());
+        let mut keys: FxHashMap<String, usize> =
+            FxHashMap::with_capacity_and_hasher(revisions.len(), Default::default());
         let mut key_order = Vec::with_capacity(revisions.len());
         let mut nodes = Vec::with_capacity(revisions.len());
         for rev in revisions {

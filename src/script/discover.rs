@@ -2,6 +2,8 @@
 //! (in parallel: large projects have tens of thousands of files).
 
 use std::collections::HashSet;
+
+use crate::fasthash::FxHashSet;
 use std::path::{Path, PathBuf};
 
 use super::{header, Script, ScriptDirectory, ScriptError, VersionSource};
@@ -13,7 +15,8 @@ pub struct FsSource<'a>(pub &'a ScriptDirectory);
 impl VersionSource for FsSource<'_> {
     fn scripts(&self, warn: &mut dyn FnMut(String)) -> Result<Vec<Script>, ScriptError> {
         let dir = self.0;
-        let mut seen = HashSet::new();
+        // Keyed by the path's bytes: hashing a PathBuf walks its components.
+        let mut seen: FxHashSet<Vec<u8>> = FxHashSet::default();
         let mut files = Vec::new();
         for location in dir.version_locations.iter().filter(|l| l.exists()) {
             for file in list_py_dir(location, dir.recursive, dir.sourceless)? {
@@ -26,7 +29,7 @@ impl VersionSource for FsSource<'_> {
                 } else {
                     file.path
                 };
-                if !seen.insert(real.clone()) {
+                if !seen.insert(real.as_os_str().as_encoded_bytes().to_vec()) {
                     warn(format!(
                         "File {} loaded twice! ignoring. Please ensure version_locations is unique.",
                         real.display()
