@@ -184,7 +184,7 @@ fn read_all(files: Vec<(PathBuf, FileKind)>) -> Result<Vec<Script>, ScriptError>
         .unwrap_or(1)
         .min(8);
     if threads < 2 || files.len() < 512 {
-        return files.into_iter().map(read_one).collect();
+        return Reader::default().read_many(files);
     }
     let chunk = files.len().div_ceil(threads);
     let mut parts: Vec<Vec<(PathBuf, FileKind)>> = Vec::new();
@@ -197,7 +197,7 @@ fn read_all(files: Vec<(PathBuf, FileKind)>) -> Result<Vec<Script>, ScriptError>
     let results: Vec<Result<Vec<Script>, ScriptError>> = std::thread::scope(|s| {
         let handles: Vec<_> = parts
             .into_iter()
-            .map(|part| s.spawn(move || part.into_iter().map(read_one).collect()))
+            .map(|part| s.spawn(move || Reader::default().read_many(part)))
             .collect();
         handles
             .into_iter()
@@ -217,19 +217,77 @@ fn read_all(files: Vec<(PathBuf, FileKind)>) -> Result<Vec<Script>, ScriptError>
     Ok(out)
 }
 
-fn read_one((path, kind): (PathBuf, FileKind)) -> Result<Script, ScriptError> {
-    if kind == FileKind::Compiled {
-        return Err(ScriptError::Invalid {
-            path,
-            message: "a compiled script without its source; retort reads version files statically and needs the .py file".to_string(),
-        });
+/// Reads files with few system calls: each directory is opened once and files
+/// are opened relative to it (no path walk per file), into one reused buffer (no
+/// size query per file). Tens of thousands of files make this the hot path.
+#[derive(Default)]
+struct Reader {
+    dir: Option<(PathBuf, rustix::fd::OwnedFd)>,
+    buf: Vec<u8>,
+    /// How much of `buf` the last file filled.
+    len: usize,
+}
+
+impl Reader {
+    fn read_many(mut self, files: Vec<(PathBuf, FileKind)>) -> Result<Vec<Script>, ScriptError> {
+        files.into_iter().map(|f| self.read_one(f)).collect()
     }
-    let bytes = std::fs::read(&path).map_err(|source| ScriptError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    match header::read_header(&bytes) {
-        Ok(h) => Script::from_header(h, path),
-        Err(source) => Err(ScriptError::Header { path, source }),
+
+    fn read_one(&mut self, (path, kind): (PathBuf, FileKind)) -> Result<Script, ScriptError> {
+        if kind == FileKind::Compiled {
+            return Err(ScriptError::Invalid {
+                path,
+                message: "a compiled script without its source; retort reads version files statically and needs the .py file".to_string(),
+            });
+        }
+        self.read(&path).map_err(|source| ScriptError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        match header::read_header(self.buf.get(..self.len).unwrap_or_default()) {
+            Ok(h) => Script::from_header(h, path),
+            Err(source) => Err(ScriptError::Header { path, source }),
+        }
+    }
+
+    fn read(&mut self, path: &Path) -> std::io::Result<()> {
+        use rustix::fs::{openat, Mode, OFlags};
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            self.buf = std::fs::read(path)?;
+            self.len = self.buf.len();
+            return Ok(());
+        };
+        if self.dir.as_ref().is_none_or(|(d, _)| d != parent) {
+            let fd = rustix::fs::open(
+                parent,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            self.dir = Some((parent.to_path_buf(), fd));
+        }
+        let Some((_, dir)) = &self.dir else {
+            return Err(std::io::Error::other("directory handle missing"));
+        };
+        let fd = openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+        let mut file = std::fs::File::from(fd);
+        // Plain reads into a buffer kept zeroed at full length: std's
+        // read_to_end would also ask for the size and position of every file.
+        self.len = 0;
+        loop {
+            if self.len == self.buf.len() {
+                let grow = self.buf.len().max(64 * 1024);
+                self.buf.resize(self.buf.len() + grow, 0);
+            }
+            let n = match std::io::Read::read(&mut file, &mut self.buf[self.len..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                break;
+            }
+            self.len += n;
+        }
+        Ok(())
     }
 }
