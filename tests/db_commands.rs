@@ -62,6 +62,8 @@ const SCENARIOS: &[Scenario] = &[
         steps: &[
             // No table: nothing shown, and `current` does not create it.
             Cmd("current"),
+            Cmd("history -i"),
+            Cmd("history -r current:"),
             // An unknown revision, with no table yet: is one left behind?
             Cmd("stamp nosuchrev"),
             Cmd("ensure_version"),
@@ -70,10 +72,16 @@ const SCENARIOS: &[Scenario] = &[
             Cmd("current"),
             Cmd("current -v"),
             Cmd("current --check-heads"),
+            Cmd("history -i"),
+            Cmd("show current"),
             Cmd("stamp head"),
             // Down from two heads to the branch point.
             Cmd("stamp 58e2d4f6a8c0"),
             Cmd("current -v --check-heads"),
+            Cmd("history -v -i"),
+            Cmd("history -r current:heads"),
+            Cmd("history -r base:current"),
+            Cmd("show current"),
             Cmd("stamp c2branch@head"),
             Cmd("stamp c1branch@head"),
             Cmd("stamp c1branch@base"),

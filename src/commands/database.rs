@@ -81,6 +81,16 @@ impl Connected {
         }
     }
 
+    /// The rows, creating the table when there are none, as every command but
+    /// `current` does when Alembic runs its migration context (even `history -i`).
+    pub fn rows_creating_table(&mut self) -> Result<Vec<String>, Failure> {
+        let rows = self.table.rows(&mut self.db)?;
+        if rows.is_empty() {
+            self.table.ensure(&mut self.db)?;
+        }
+        Ok(rows)
+    }
+
     pub fn transactional_ddl(&self) -> bool {
         self.db.dialect() == Dialect::Postgresql
     }

@@ -32,28 +32,41 @@ pub fn run(
             }
         }
     };
-    if indicate_current || base == Some("current") || head == Some("current") {
-        return Err(Failure::Crash(
-            "history against the database ('current' or -i) is not available in this build of retort yet"
-                .to_string(),
-        ));
-    }
-    let base = base.unwrap_or("base");
-    let head = head.unwrap_or("heads");
-    let catch = Catch::range(base, head);
+    // `-i` and `current` as a bound read the version table (through env.py).
+    let rows: Option<Vec<String>> =
+        if indicate_current || base == Some("current") || head == Some("current") {
+            let mut conn = project.connect()?;
+            Some(conn.rows_creating_table()?)
+        } else {
+            None
+        };
+    let bound = |b: Option<&'static str>, given: Option<&str>| -> String {
+        given.map_or_else(|| b.unwrap_or_default().to_string(), str::to_string)
+    };
+    let base_text = bound(Some("base"), base);
+    let head_text = bound(Some("heads"), head);
+    let catch = Catch::range(&base_text, &head_text);
     let map = project.map(&catch)?;
+    let empty: Vec<String> = Vec::new();
+    let current_rows = rows.as_ref().unwrap_or(&empty);
+    // A `current` bound is the rows themselves; no rows as the lower bound is base.
+    let lower = match base {
+        Some("current") if !current_rows.is_empty() => RevArg::Rows(current_rows),
+        Some("current") | None => RevArg::Str("base"),
+        Some(b) => RevArg::Str(b),
+    };
+    let upper = match head {
+        Some("current") if !current_rows.is_empty() => RevArg::Rows(current_rows),
+        Some("current") | None => RevArg::Str("heads"),
+        Some(h) => RevArg::Str(h),
+    };
     let mut warnings = Vec::new();
     let order = map
-        .iterate_revisions(
-            RevArg::Str(head),
-            RevArg::Str(base),
-            history_walk(),
-            &mut warnings,
-        )
+        .iterate_revisions(upper, lower, history_walk(), &mut warnings)
         .map_err(|e| match catch.failure(e) {
             // Alembic crashes with a bare AssertionError here; name the range.
             Failure::Crash(m) => Failure::Crash(format!(
-                "cannot list history for the range {base}:{head}: {m}"
+                "cannot list history for the range {base_text}:{head_text}: {m}"
             )),
             f => f,
         })?;
@@ -69,7 +82,8 @@ pub fn run(
         tree: true,
     };
     for i in order {
-        out.line(&describe.cmd_format(i, verbose, short, false));
+        let current = indicate_current && current_rows.iter().any(|r| r == map.id(i));
+        out.line(&describe.cmd_format(i, verbose, short, current));
     }
     Ok(())
 }

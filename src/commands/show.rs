@@ -6,17 +6,19 @@ use crate::revision::{Resolved, RevArg};
 
 pub fn run(global: &Global, out: &mut Output, rev: &str) -> Result<(), Failure> {
     let project = Project::load(global)?;
-    if rev == "current" {
-        return Err(Failure::Crash(
-            "'show current' needs the database, which is not available in this build of retort yet"
-                .to_string(),
-        ));
-    }
+    let rows = if rev == "current" {
+        let mut conn = project.connect()?;
+        Some(conn.rows_creating_table()?)
+    } else {
+        None
+    };
     let catch = Catch::default();
     let map = project.map(&catch)?;
-    let found = map
-        .get_revisions(RevArg::Str(rev))
-        .map_err(|e| catch.failure(e))?;
+    let arg = match &rows {
+        Some(rows) => RevArg::Rows(rows),
+        None => RevArg::Str(rev),
+    };
+    let found = map.get_revisions(arg).map_err(|e| catch.failure(e))?;
     let describe = Describe {
         map,
         scripts: &project.scripts,

@@ -3,6 +3,8 @@
 //! `alembic init`, running either tool, and the canonical form of their
 //! output.
 
+#[path = "../normalise/mod.rs"]
+mod normalise;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write as _};
 use std::path::{Path, PathBuf};
@@ -726,14 +728,7 @@ impl Twins {
 /// Sorts the items of a `Branches into: ` / `Branch names: ` line (Alembic
 /// takes them from a set).
 fn canonical_line(line: &str) -> String {
-    for prefix in ["Branches into: ", "Branch names: "] {
-        if let Some(rest) = line.strip_prefix(prefix) {
-            let mut items: Vec<&str> = rest.split(", ").collect();
-            items.sort_unstable();
-            return format!("{prefix}{}", items.join(", "));
-        }
-    }
-    line.to_string()
+    normalise::normalise_line(line)
 }
 
 /// Output with the parts Alembic prints in set order put in a canonical
