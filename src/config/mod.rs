@@ -222,6 +222,171 @@ impl Config {
     }
 }
 
+/// A `post_write_hooks` entry: its name and its `<name>.<option>` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostWriteHook {
+    pub name: String,
+    pub options: Vec<(String, String)>,
+}
+
+impl Config {
+    /// `file_template`, default `%(rev)s_%(slug)s`.
+    pub fn file_template(&self) -> Result<String, ConfigError> {
+        Ok(self
+            .alembic_option("file_template")?
+            .unwrap_or_else(|| "%(rev)s_%(slug)s".to_string()))
+    }
+
+    /// `truncate_slug_length`, default 40 (0 also means 40).
+    pub fn truncate_slug_length(&self) -> Result<usize, ConfigError> {
+        let Some(v) = self.alembic_option("truncate_slug_length")? else {
+            return Ok(40);
+        };
+        let n = crate::python::python_int(&v).ok_or_else(|| ConfigError::Value {
+            path: self.ini_path.clone(),
+            message: format!(
+                "invalid literal for int() with base 10: '{v}' (truncate_slug_length)"
+            ),
+        })?;
+        Ok(if n == 0 {
+            40
+        } else {
+            usize::try_from(n).unwrap_or(40)
+        })
+    }
+
+    /// `output_encoding` for new revision files, default `utf-8`.
+    pub fn output_encoding(&self) -> Result<String, ConfigError> {
+        Ok(self
+            .alembic_option("output_encoding")?
+            .unwrap_or_else(|| "utf-8".to_string()))
+    }
+
+    /// `timezone` for revision dates; checked when a revision is generated.
+    pub fn timezone(&self) -> Result<Option<String>, ConfigError> {
+        self.alembic_option("timezone")
+    }
+
+    /// `[post_write_hooks]` of the ini, else `[[tool.alembic.post_write_hooks]]`.
+    pub fn post_write_hooks(&self) -> Result<Vec<PostWriteHook>, ConfigError> {
+        if self.ini.has_section("post_write_hooks") {
+            let items = self
+                .ini
+                .items("post_write_hooks")
+                .map_err(|source| ConfigError::Ini {
+                    path: self.ini_path.clone(),
+                    source,
+                })?;
+            let names = items
+                .iter()
+                .find(|(k, _)| k == "hooks")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            return Ok(names
+                .split([',', ' '])
+                .filter(|n| !n.is_empty())
+                .map(|name| PostWriteHook {
+                    name: name.to_string(),
+                    options: items
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            k.strip_prefix(name)
+                                .and_then(|r| r.strip_prefix('.'))
+                                .map(|opt| (opt.to_string(), v.clone()))
+                        })
+                        .collect(),
+                })
+                .collect());
+        }
+        match self.toml_value("post_write_hooks")? {
+            None => Ok(Vec::new()),
+            Some(TomlValue::Tables(tables)) => tables
+                .into_iter()
+                .map(|t| {
+                    let name = t
+                        .iter()
+                        .find(|(k, _)| k == "name")
+                        .map(|(_, v)| v.clone())
+                        .ok_or_else(|| {
+                            ConfigError::Command(
+                                "post_write_hooks entries in pyproject.toml need a 'name'"
+                                    .to_string(),
+                            )
+                        })?;
+                    let options = t.into_iter().filter(|(k, _)| k != "name").collect();
+                    Ok(PostWriteHook { name, options })
+                })
+                .collect(),
+            Some(_) => Err(ConfigError::Command(
+                "unsupported TOML value type for key: 'post_write_hooks'".to_string(),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(ini: &str) -> Config {
+        Config {
+            ini_path: PathBuf::from("alembic.ini"),
+            toml_path: PathBuf::from("pyproject.toml"),
+            section: "alembic".to_string(),
+            ini: Ini::parse(ini, &[("here", "/p")]).expect("valid ini"),
+            toml: None,
+        }
+    }
+
+    #[test]
+    fn options_and_defaults() {
+        let c = config("[alembic]\nscript_location = %(here)s/m\n");
+        assert_eq!(c.script_location().unwrap(), "/p/m");
+        assert_eq!(c.file_template().unwrap(), "%(rev)s_%(slug)s");
+        assert_eq!(c.truncate_slug_length().unwrap(), 40);
+        assert_eq!(c.output_encoding().unwrap(), "utf-8");
+        assert!(!c.boolean_option("sourceless").unwrap());
+        let c = config("[alembic]\ntruncate_slug_length = 0\nsourceless = True\n");
+        assert_eq!(c.truncate_slug_length().unwrap(), 40);
+        // Only exactly `true` is true in the ini.
+        assert!(!c.boolean_option("sourceless").unwrap());
+        let c = config("[alembic]\ntruncate_slug_length = ten\n");
+        assert!(c.truncate_slug_length().is_err());
+        let c = config("[alembic]\n");
+        assert_eq!(
+            c.script_location().unwrap_err().to_string(),
+            "No 'script_location' key found in configuration."
+        );
+    }
+
+    #[test]
+    fn version_locations_split_like_alembic() {
+        let c = config("[alembic]\npath_separator = ;\nversion_locations = a; b ;c\n");
+        assert_eq!(c.version_locations().unwrap().unwrap(), ["a", "b", "c"]);
+        let c = config("[alembic]\nversion_locations = a, b c\n");
+        assert_eq!(c.version_locations().unwrap().unwrap(), ["a", "b", "c"]);
+        let c = config("[alembic]\npath_separator = |\nversion_locations = a\n");
+        assert_eq!(
+            c.version_locations().unwrap_err().to_string(),
+            "'|' is not a valid value for path_separator; expected 'space', 'newline', 'os', ':', ';' (in alembic.ini)"
+        );
+    }
+
+    #[test]
+    fn post_write_hooks_from_ini() {
+        let c = config(
+            "[alembic]\n[post_write_hooks]\nhooks = black, ruff\nblack.type = console_scripts\nblack.entrypoint = black\nruff.type = exec\n",
+        );
+        let hooks = c.post_write_hooks().unwrap();
+        assert_eq!(hooks.len(), 2);
+        assert_eq!(hooks[0].name, "black");
+        assert!(hooks[0]
+            .options
+            .contains(&("entrypoint".to_string(), "black".to_string())));
+        assert_eq!(hooks[1].options, [("type".to_string(), "exec".to_string())]);
+    }
+}
+
 /// Alembic's `_inis_from_config`: (pyproject.toml, ini) paths.
 fn choose_files(source: &ConfigSource) -> Result<(PathBuf, PathBuf), ConfigError> {
     let is_pyproject = |p: &Path| p.file_name().is_some_and(|n| n == "pyproject.toml");
