@@ -324,6 +324,66 @@ impl Config {
     }
 }
 
+/// Alembic's `_inis_from_config`: (pyproject.toml, ini) paths.
+fn choose_files(source: &ConfigSource) -> Result<(PathBuf, PathBuf), ConfigError> {
+    let is_pyproject = |p: &Path| p.file_name().is_some_and(|n| n == "pyproject.toml");
+    let (default_toml, default_ini) = match &source.env_config {
+        Some(env) if is_pyproject(env) => (env.clone(), PathBuf::from("alembic.ini")),
+        Some(env) => (PathBuf::from("pyproject.toml"), env.clone()),
+        None => (
+            PathBuf::from("pyproject.toml"),
+            PathBuf::from("alembic.ini"),
+        ),
+    };
+    let mut toml = None;
+    let mut ini = None;
+    for f in &source.files {
+        if is_pyproject(f) {
+            if toml.is_some() {
+                return Err(ConfigError::Arguments(
+                    "pyproject.toml indicated more than once".into(),
+                ));
+            }
+            toml = Some(f.clone());
+        } else {
+            if ini.is_some() {
+                return Err(ConfigError::Arguments(
+                    "only one ini file may be indicated".into(),
+                ));
+            }
+            ini = Some(f.clone());
+        }
+    }
+    Ok((toml.unwrap_or(default_toml), ini.unwrap_or(default_ini)))
+}
+
+/// `%(here)s` is the absolute POSIX directory of the file.
+pub(crate) fn here_of(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| ".".to_string())
+}
+
+fn read_ini(path: &Path) -> Result<Ini, ConfigError> {
+    let here = here_of(path);
+    let defaults = [("here", here.as_str())];
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8(bytes).map_err(|e| ConfigError::Value {
+                path: path.to_path_buf(),
+                message: format!("the file is not UTF-8: {}", e.utf8_error()),
+            })?;
+            Ini::parse(&text, &defaults).map_err(|source| ConfigError::Ini {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        // ConfigParser.read skips files it cannot open.
+        Err(_) => Ok(Ini::empty(&defaults)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,65 +444,5 @@ mod tests {
             .options
             .contains(&("entrypoint".to_string(), "black".to_string())));
         assert_eq!(hooks[1].options, [("type".to_string(), "exec".to_string())]);
-    }
-}
-
-/// Alembic's `_inis_from_config`: (pyproject.toml, ini) paths.
-fn choose_files(source: &ConfigSource) -> Result<(PathBuf, PathBuf), ConfigError> {
-    let is_pyproject = |p: &Path| p.file_name().is_some_and(|n| n == "pyproject.toml");
-    let (default_toml, default_ini) = match &source.env_config {
-        Some(env) if is_pyproject(env) => (env.clone(), PathBuf::from("alembic.ini")),
-        Some(env) => (PathBuf::from("pyproject.toml"), env.clone()),
-        None => (
-            PathBuf::from("pyproject.toml"),
-            PathBuf::from("alembic.ini"),
-        ),
-    };
-    let mut toml = None;
-    let mut ini = None;
-    for f in &source.files {
-        if is_pyproject(f) {
-            if toml.is_some() {
-                return Err(ConfigError::Arguments(
-                    "pyproject.toml indicated more than once".into(),
-                ));
-            }
-            toml = Some(f.clone());
-        } else {
-            if ini.is_some() {
-                return Err(ConfigError::Arguments(
-                    "only one ini file may be indicated".into(),
-                ));
-            }
-            ini = Some(f.clone());
-        }
-    }
-    Ok((toml.unwrap_or(default_toml), ini.unwrap_or(default_ini)))
-}
-
-/// `%(here)s` is the absolute POSIX directory of the file.
-pub(crate) fn here_of(path: &Path) -> String {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    abs.parent()
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|| ".".to_string())
-}
-
-fn read_ini(path: &Path) -> Result<Ini, ConfigError> {
-    let here = here_of(path);
-    let defaults = [("here", here.as_str())];
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let text = String::from_utf8(bytes).map_err(|e| ConfigError::Value {
-                path: path.to_path_buf(),
-                message: format!("the file is not UTF-8: {}", e.utf8_error()),
-            })?;
-            Ini::parse(&text, &defaults).map_err(|source| ConfigError::Ini {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-        // ConfigParser.read skips files it cannot open.
-        Err(_) => Ok(Ini::empty(&defaults)),
     }
 }
