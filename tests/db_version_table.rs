@@ -18,30 +18,16 @@
 //! * A missing server or tool fails the test when `CI=true`; otherwise the
 //!   test prints a loud SKIPPED banner and passes without checking.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use retort::db::{Db, DbError, DbUrl, Dialect, VersionTable};
 
+mod dbsupport;
+use dbsupport::{driver_available, skip};
+
 // ---------------------------------------------------------------- harness
-
-fn on_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
-}
-
-/// Fail on CI, otherwise print a banner that can't be missed.
-fn skip(what: &str) {
-    if on_ci() {
-        panic!("cannot run on CI: {what}");
-    }
-    let bar = "!".repeat(78);
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n{bar}\n!!! SKIPPED: {what}\n!!! this test passes WITHOUT checking it\n{bar}\n"
-    );
-}
 
 fn url(s: &str) -> DbUrl {
     DbUrl::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
@@ -171,25 +157,6 @@ fn alembic_bin() -> Option<PathBuf> {
         ));
         None
     }
-}
-
-/// Whether Alembic's interpreter can import the driver for `server`.
-fn driver_available(alembic: &Path, module: &str) -> bool {
-    let python = alembic.with_file_name("python");
-    let ok = Command::new(&python)
-        .args(["-c", &format!("import {module}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        skip(&format!(
-            "comparison with real Alembic: {} cannot import {module} \
-             (pip install psycopg2-binary pymysql into that virtualenv)",
-            python.display()
-        ));
-    }
-    ok
 }
 
 /// A throwaway Alembic project: env.py takes the version table settings

@@ -3,6 +3,9 @@
 //! `alembic init`, running either tool, and the canonical form of their
 //! output.
 
+// Each suite that includes this module uses a part of it.
+#![allow(dead_code)]
+
 #[path = "../normalise/mod.rs"]
 mod normalise;
 use std::fmt::Write as _;
@@ -17,7 +20,7 @@ use retort::db::{Db, DbUrl, VersionTable};
 
 // ---------------------------------------------------------------- skipping
 
-fn on_ci() -> bool {
+pub fn on_ci() -> bool {
     std::env::var("CI").as_deref() == Ok("true")
 }
 
@@ -63,7 +66,7 @@ pub fn retort_bin() -> PathBuf {
 }
 
 /// Whether Alembic's interpreter can import `module` (a DB driver).
-fn driver_available(alembic: &Path, module: &str) -> bool {
+pub fn driver_available(alembic: &Path, module: &str) -> bool {
     let python = alembic.with_file_name("python");
     let ok = Command::new(&python)
         .args(["-c", &format!("import {module}")])
