@@ -584,6 +584,10 @@ struct Lexer<'a> {
     out: Vec<Tok>,
     /// Whether `out` names anything the header may depend on.
     interesting: bool,
+    /// Whether `out` holds `import` and a `*`: only a star import can matter
+    /// on a line without header-like names.
+    import: bool,
+    star: bool,
 }
 
 /// What `Lexer::next` did.
@@ -656,6 +660,8 @@ impl<'a> Lexer<'a> {
             modes: Vec::new(),
             out: Vec::with_capacity(64),
             interesting: false,
+            import: false,
+            star: false,
         }
     }
 
@@ -854,11 +860,10 @@ impl<'a> Lexer<'a> {
         }
         self.pos = end;
         let word = classify(w, non_ascii);
-        if matches!(
-            word,
-            Word::Header(_) | Word::NonAscii | Word::Dyn { .. } | Word::Kw(Kw::Import)
-        ) {
-            self.interesting = true;
+        match word {
+            Word::Header(_) | Word::NonAscii | Word::Dyn { .. } => self.interesting = true,
+            Word::Kw(Kw::Import) => self.import = true,
+            _ => {}
         }
         self.push(Kind::Name(word), start, end);
         Ok(())
@@ -1106,6 +1111,7 @@ impl<'a> Lexer<'a> {
                 } else if n1 == Some(b'=') {
                     (Op::AugAssign, 2)
                 } else if c == b'*' {
+                    self.star = true;
                     (Op::Star, 1)
                 } else {
                     (Op::Other, 1)
@@ -1617,6 +1623,8 @@ impl<'a> Reader<'a> {
         toks.clear();
         self.lex.out = toks;
         self.lex.interesting = false;
+        self.lex.import = false;
+        self.lex.star = false;
         result
     }
 
@@ -1628,7 +1636,7 @@ impl<'a> Reader<'a> {
             self.seen_stmt = true;
             self.docstring(toks)?;
         }
-        if self.lex.interesting {
+        if self.lex.interesting || (self.lex.import && self.lex.star) {
             self.analyze(toks, ctx)?;
         }
         // A line ending in ':' opens a block for the lines indented under it.
@@ -1980,6 +1988,15 @@ impl<'a> Reader<'a> {
             })?;
         }
         let mut value_read: Option<Eval> = None;
+        // Slots that take the value itself: the last of them takes it without a copy.
+        let mut readers = if ctx == Ctx::Cond {
+            0
+        } else {
+            pending
+                .iter()
+                .filter(|p| matches!(p, Some((true, _))))
+                .count()
+        };
         for (slot, p) in pending.into_iter().enumerate() {
             let Some((plain, at)) = p else { continue };
             let unknown = |why: &str| Slot::Unknown {
@@ -1991,10 +2008,14 @@ impl<'a> Reader<'a> {
             } else if !plain {
                 unknown(WHY_UNPACK)
             } else {
-                let read = match &value_read {
-                    Some(read) => read.clone(),
-                    None => value_read.insert(self.eval(value)?).clone(),
+                readers = readers.saturating_sub(1);
+                let read = match value_read.take() {
+                    Some(read) => read,
+                    None => self.eval(value)?,
                 };
+                if readers > 0 {
+                    value_read = Some(read.clone());
+                }
                 match read {
                     Eval::Value(HeaderValue::Seq(_), _) if slot == DOC => unknown(WHY_DOC_SEQ),
                     Eval::Value(value, list) => Slot::Known { value, list },
