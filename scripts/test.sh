@@ -10,6 +10,7 @@ export RETORT_TEST_PYTHON="$PWD/.venv/bin/python"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 scripts/check-layers.sh
+scripts/check-packaging.sh
 
 if cargo nextest --version >/dev/null 2>&1; then
     exec cargo nextest run --no-fail-fast --failure-output final
