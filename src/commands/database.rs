@@ -3,7 +3,7 @@
 //! of the main ini section and uses the default version table.
 
 use super::{Failure, Project};
-use crate::db::{Db, DbError, DbUrl, Dialect, VersionTable};
+use crate::db::{Backend, Db, DbError, DbUrl, Dialect, VersionTable};
 use crate::script::stock_env;
 
 impl From<DbError> for Failure {
@@ -26,7 +26,8 @@ pub(crate) struct Connected {
 }
 
 impl Project {
-    pub(crate) fn connect(&self) -> Result<Connected, Failure> {
+    /// The URL a stock env.py would use (online and offline alike).
+    fn stock_env_url(&self) -> Result<DbUrl, Failure> {
         let env_py = self.dir.dir.join("env.py");
         if stock_env(&env_py).is_none() {
             return Err(Failure::Crash(format!(
@@ -46,7 +47,11 @@ impl Project {
                     self.config.ini_path.display()
                 ))
             })?;
-        let url = DbUrl::parse(&raw)?;
+        Ok(DbUrl::parse(&raw)?)
+    }
+
+    pub(crate) fn connect(&self) -> Result<Connected, Failure> {
+        let url = self.stock_env_url()?;
         let log = Log::from_config(self);
         let db = Db::connect(&url)?;
         let connected = Connected {
@@ -73,12 +78,7 @@ impl Project {
 impl Connected {
     /// Alembic's implementation class for the dialect, as its log line names it.
     pub fn impl_name(&self) -> &'static str {
-        match (self.db.dialect(), self.db.backend().mariadb) {
-            (Dialect::Postgresql, _) => "PostgresqlImpl",
-            (Dialect::Sqlite, _) => "SQLiteImpl",
-            (Dialect::Mysql, true) => "MariaDBImpl",
-            (Dialect::Mysql, false) => "MySQLImpl",
-        }
+        impl_name(self.db.backend())
     }
 
     /// The rows, creating the table when there are none, as every command but
@@ -124,5 +124,65 @@ impl Log {
         if self.enabled {
             eprintln!("INFO  [alembic.runtime.migration] {msg}");
         }
+    }
+}
+
+/// Alembic's implementation class for a backend, as its log line names it.
+fn impl_name(backend: Backend) -> &'static str {
+    match (backend.dialect, backend.mariadb) {
+        (Dialect::Postgresql, _) => "PostgresqlImpl",
+        (Dialect::Sqlite, _) => "SQLiteImpl",
+        (Dialect::Mysql, true) => "MariaDBImpl",
+        (Dialect::Mysql, false) => "MySQLImpl",
+    }
+}
+
+/// Offline (`--sql`) output: what a stock env.py's offline branch would print,
+/// with no connection opened.
+pub(crate) struct Offline {
+    pub backend: Backend,
+    pub table: VersionTable,
+}
+
+impl Project {
+    /// Alembic's migration log as env.py's logging configuration would set it up.
+    pub(crate) fn log(&self) -> Log {
+        Log::from_config(self)
+    }
+
+    pub(crate) fn offline(&self) -> Result<Offline, Failure> {
+        let url = self.stock_env_url()?;
+        let backend = url.backend();
+        let offline = Offline {
+            backend,
+            table: VersionTable::default(),
+        };
+        let log = self.log();
+        log.info(&format!("Context impl {}.", impl_name(backend)));
+        log.info("Generating static SQL");
+        log.info(&format!(
+            "Will assume {} DDL.",
+            if offline.transactional_ddl() {
+                "transactional"
+            } else {
+                "non-transactional"
+            }
+        ));
+        Ok(offline)
+    }
+}
+
+impl Offline {
+    pub fn transactional_ddl(&self) -> bool {
+        self.backend.dialect == Dialect::Postgresql
+    }
+
+    /// A statement as Alembic writes it: tabs as four spaces, trimmed, `;`, blank line.
+    pub fn statement(sql: &str) -> String {
+        format!("{};\n\n", sql.replace('\t', "    ").trim())
+    }
+
+    pub fn create_table(&self) -> Result<String, Failure> {
+        Ok(Self::statement(&self.table.create_sql(self.backend)?))
     }
 }

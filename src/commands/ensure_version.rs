@@ -1,15 +1,23 @@
-//! `ensure_version`: create the version table if it is missing.
+//! `ensure_version [--sql]`: create the version table if it is missing.
 
-use super::{Failure, Global, Project};
+use super::{Failure, Global, Output, Project};
 
-pub fn run(global: &Global, sql: bool) -> Result<(), Failure> {
-    if sql {
-        return Err(Failure::Crash(
-            "ensure_version --sql (offline mode) is not available in this build of retort yet"
-                .to_string(),
-        ));
-    }
+pub fn run(global: &Global, out: &mut Output, sql: bool) -> Result<(), Failure> {
     let project = Project::load(global)?;
+    if sql {
+        // Offline: the CREATE TABLE, inside the run's transaction block.
+        let ctx = project.offline()?;
+        let mut text = String::new();
+        if ctx.transactional_ddl() {
+            text.push_str("BEGIN;\n\n");
+        }
+        text.push_str(&ctx.create_table()?);
+        if ctx.transactional_ddl() {
+            text.push_str("COMMIT;\n\n");
+        }
+        out.raw(&text);
+        return Ok(());
+    }
     let mut conn = project.connect()?;
     conn.table.ensure(&mut conn.db)?;
     Ok(())

@@ -99,8 +99,8 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
         ),
         Command::Show(a) => show::run(global, out, &a.rev),
         Command::Current(a) => current::run(global, out, a.verbose, a.check_heads),
-        Command::Stamp(a) => stamp::run(global, &a.revisions, a.sql, a.purge),
-        Command::EnsureVersion(a) => ensure_version::run(global, a.sql),
+        Command::Stamp(a) => stamp::run(global, out, &a.revisions, a.sql, a.purge),
+        Command::EnsureVersion(a) => ensure_version::run(global, out, a.sql),
         other => Err(Failure::Crash(format!(
             "the '{}' command is not available in this build of retort yet",
             command_name(&other)

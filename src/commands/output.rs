@@ -38,6 +38,13 @@ impl Output {
         }
     }
 
+    /// Offline SQL goes to stdout whatever `-q` says, as Alembic's output buffer does.
+    pub fn raw(&mut self, text: &str) {
+        if !self.broken && self.out.write_all(text.as_bytes()).is_err() {
+            self.broken = true;
+        }
+    }
+
     /// `FAILED: <msg>`, Alembic's report of a `CommandError`.
     pub fn failed(&mut self, msg: &str) {
         self.line(&format!("FAILED: {msg}"));

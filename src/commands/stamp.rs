@@ -1,21 +1,19 @@
 //! `stamp REV... [--purge]`: move the version table without running migrations.
 
 use super::database::Connected;
-use super::{Catch, Failure, Global, Project};
+use super::database::Offline;
+use super::{Catch, Failure, Global, Output, Project};
+use crate::db::Backend;
 use crate::revision::RevisionMap;
 use crate::runtime::{stamp_steps, Heads, VersionOp};
 
-pub fn run(global: &Global, revisions: &[String], sql: bool, purge: bool) -> Result<(), Failure> {
-    if sql && purge {
-        return Err(Failure::Command(
-            "Can't use --purge with --sql mode".to_string(),
-        ));
-    }
-    if sql {
-        return Err(Failure::Crash(
-            "stamp --sql (offline mode) is not available in this build of retort yet".to_string(),
-        ));
-    }
+pub fn run(
+    global: &Global,
+    out: &mut Output,
+    revisions: &[String],
+    sql: bool,
+    purge: bool,
+) -> Result<(), Failure> {
     let project = Project::load(global)?;
     let catch = Catch {
         multiple_heads: Some(
@@ -24,6 +22,9 @@ pub fn run(global: &Global, revisions: &[String], sql: bool, purge: bool) -> Res
         ..Catch::default()
     };
     let map = project.map(&catch)?;
+    if sql {
+        return offline(project, map, revisions, purge, &catch, out);
+    }
     let mut conn = project.connect()?;
     // Where DDL is transactional, env.py's begin_transaction() wraps the whole
     // run, table creation and purge included: a failure leaves nothing behind.
@@ -86,5 +87,92 @@ fn stamp_in(
             conn.db.commit()?;
         }
     }
+    Ok(())
+}
+
+/// `stamp [start:]rev... --sql`: the version-table statements Alembic prints, from
+/// the given starting revision (else from empty), with no connection.
+fn offline(
+    project: &Project,
+    map: &RevisionMap,
+    revisions: &[String],
+    purge: bool,
+    catch: &Catch,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let mut start: Option<&str> = None;
+    let mut dests = Vec::with_capacity(revisions.len());
+    for r in revisions {
+        let Some((s, d)) = r.split_once(':') else {
+            dests.push(r.clone());
+            continue;
+        };
+        if d.contains(':') {
+            return Err(Failure::Crash(format!(
+                "'{r}' has more than one ':' (Alembic fails with ValueError: too many values to unpack)"
+            )));
+        }
+        match start {
+            None => start = Some(s),
+            Some(earlier) if earlier != s => {
+                return Err(Failure::Command(
+                    "Stamp operation with --sql only supports a single starting revision at a time"
+                        .to_string(),
+                ))
+            }
+            Some(_) => {}
+        }
+        dests.push(d.to_string());
+    }
+    let ctx = project.offline()?;
+    // env.py's begin_transaction() has written BEGIN before anything can fail.
+    if ctx.transactional_ddl() {
+        out.raw("BEGIN;\n\n");
+    }
+    if purge {
+        return Err(Failure::Command(
+            "Can't use --purge with --sql mode".to_string(),
+        ));
+    }
+    let rows: Vec<String> = match start {
+        None | Some("base") => Vec::new(),
+        Some(s) => {
+            let rev = map
+                .get_revision(Some(s))
+                .map_err(|e| Catch::default().failure(e))?;
+            rev.map(|r| vec![map.id(r).to_string()]).unwrap_or_default()
+        }
+    };
+    let steps = stamp_steps(map, &rows, &dests).map_err(|e| catch.failure(e))?;
+    let mut text = String::new();
+    let mut heads = Heads::new(&rows);
+    let log = project.log();
+    for step in &steps {
+        if heads.rows().is_empty() {
+            text.push_str(&ctx.create_table()?);
+        }
+        let line = step.log_line(map, None);
+        log.info(&line);
+        text.push_str(&format!("-- {line}\n\n"));
+        let ops = heads
+            .apply(map, step)
+            .map_err(|e| Failure::Crash(e.to_string()))?;
+        for op in ops {
+            let sql = match op {
+                // Offline, SQLAlchemy's MariaDB dialect cannot know that the
+                // server supports INSERT … RETURNING, so it writes none.
+                VersionOp::Insert(v) => ctx
+                    .table
+                    .insert_sql(Backend::new(ctx.backend.dialect, false), &v),
+                VersionOp::Update { from, to } => ctx.table.update_sql(ctx.backend, &from, &to),
+                VersionOp::Delete(v) => ctx.table.delete_sql(ctx.backend, &v),
+            };
+            text.push_str(&Offline::statement(&sql));
+        }
+    }
+    if ctx.transactional_ddl() {
+        text.push_str("COMMIT;\n\n");
+    }
+    out.raw(&text);
     Ok(())
 }
