@@ -102,8 +102,22 @@ pub(crate) struct Log {
     enabled: bool,
 }
 
+/// Set once env.py's logging configuration is in force: from then on Alembic's
+/// error handler also logs `ERROR [alembic.util.messaging] <msg>`.
+static LOGGING_CONFIGURED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a failure should also be logged the way Alembic's `util.err` does.
+pub(crate) fn logging_configured() -> bool {
+    LOGGING_CONFIGURED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Log {
     fn from_config(project: &Project) -> Log {
+        // The stock env.py calls fileConfig() when the ini file exists.
+        if project.config.ini_path.exists() && project.config.ini().has_section("loggers") {
+            LOGGING_CONFIGURED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let ini = project.config.ini();
         let level = |section: &str| {
             ini.get(section, "level")

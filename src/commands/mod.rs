@@ -76,6 +76,9 @@ pub fn run(cli: Cli) -> i32 {
     match result {
         Ok(()) => 0,
         Err(Failure::Command(msg)) if !global.raiseerr => {
+            if database::logging_configured() {
+                eprintln!("ERROR [alembic.util.messaging] {msg}");
+            }
             out.failed(&msg);
             255
         }
