@@ -15,30 +15,37 @@ pub struct FsSource<'a>(pub &'a ScriptDirectory);
 impl VersionSource for FsSource<'_> {
     fn scripts(&self, warn: &mut dyn FnMut(String)) -> Result<Vec<Script>, ScriptError> {
         let dir = self.0;
-        // Keyed by the path's bytes: hashing a PathBuf walks its components.
-        let mut seen: FxHashSet<Vec<u8>> = FxHashSet::default();
-        let mut files = Vec::new();
+        let mut listed = Vec::new();
+        let mut locations = 0;
         for location in dir.version_locations.iter().filter(|l| l.exists()) {
-            for file in list_py_dir(location, dir.recursive, dir.sourceless)? {
-                // Directories were resolved once; only a linked file needs resolving.
-                let real = if file.is_link {
-                    file.path.canonicalize().map_err(|source| ScriptError::Io {
-                        path: file.path.clone(),
-                        source,
-                    })?
-                } else {
-                    file.path
-                };
-                if !seen.insert(real.as_os_str().as_encoded_bytes().to_vec()) {
-                    warn(format!(
-                        "File {} loaded twice! ignoring. Please ensure version_locations is unique.",
-                        real.display()
-                    ));
-                    continue;
-                }
-                if let Some(kind) = classify(&real, dir.sourceless) {
-                    files.push((real, kind));
-                }
+            locations += 1;
+            listed.extend(list_py_dir(location, dir.recursive, dir.sourceless)?);
+        }
+        // One location without links cannot list a file twice; only then is the
+        // "loaded twice" check (a set of every path) needed.
+        let dedupe = locations > 1 || listed.iter().any(|f| f.is_link);
+        let mut seen: FxHashSet<Vec<u8>> = FxHashSet::default();
+        let mut files = Vec::with_capacity(listed.len());
+        for file in listed {
+            // Directories were resolved once; only a linked file needs resolving.
+            let real = if file.is_link {
+                file.path.canonicalize().map_err(|source| ScriptError::Io {
+                    path: file.path.clone(),
+                    source,
+                })?
+            } else {
+                file.path
+            };
+            // Keyed by the path's bytes: hashing a PathBuf walks its components.
+            if dedupe && !seen.insert(real.as_os_str().as_encoded_bytes().to_vec()) {
+                warn(format!(
+                    "File {} loaded twice! ignoring. Please ensure version_locations is unique.",
+                    real.display()
+                ));
+                continue;
+            }
+            if let Some(kind) = classify(&real, dir.sourceless) {
+                files.push((real, kind));
             }
         }
         read_all(files)
