@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use retort::db::{Db, DbError, DbUrl, Dialect, VersionTable};
 
 mod dbsupport;
-use dbsupport::{driver_available, skip};
+use dbsupport::{alembic_bin, driver_available, skip};
 
 // ---------------------------------------------------------------- harness
 
@@ -142,22 +142,6 @@ impl Drop for Scratch {
 }
 
 // ------------------------------------------------------------ real Alembic
-
-fn alembic_bin() -> Option<PathBuf> {
-    let path = std::env::var_os("RETORT_ALEMBIC").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/alembic"),
-        PathBuf::from,
-    );
-    if path.is_file() {
-        Some(path)
-    } else {
-        skip(&format!(
-            "comparison with real Alembic: {} not found (set RETORT_ALEMBIC)",
-            path.display()
-        ));
-        None
-    }
-}
 
 /// A throwaway Alembic project: env.py takes the version table settings
 /// from `-x version_table=… -x schema=… -x pk=0|1`; revisions a1 → a2.
