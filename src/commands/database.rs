@@ -52,7 +52,7 @@ impl Project {
 
     pub(crate) fn connect(&self) -> Result<Connected, Failure> {
         let url = self.stock_env_url()?;
-        let log = Log::from_config(self);
+        let log = self.log();
         let db = Db::connect(&url)?;
         let connected = Connected {
             db,
@@ -60,27 +60,12 @@ impl Project {
             table: VersionTable::default(),
             log,
         };
-        connected
-            .log
-            .info(&format!("Context impl {}.", connected.impl_name()));
-        connected.log.info(&format!(
-            "Will assume {} DDL.",
-            if connected.transactional_ddl() {
-                "transactional"
-            } else {
-                "non-transactional"
-            }
-        ));
+        log_context(&connected.log, connected.db.backend(), false);
         Ok(connected)
     }
 }
 
 impl Connected {
-    /// Alembic's implementation class for the dialect, as its log line names it.
-    pub fn impl_name(&self) -> &'static str {
-        impl_name(self.db.backend())
-    }
-
     /// The rows, creating the table when there are none, as every command but
     /// `current` does when Alembic runs its migration context (even `history -i`).
     pub fn rows_creating_table(&mut self) -> Result<Vec<String>, Failure> {
@@ -92,7 +77,7 @@ impl Connected {
     }
 
     pub fn transactional_ddl(&self) -> bool {
-        self.db.dialect() == Dialect::Postgresql
+        transactional_ddl(self.db.dialect())
     }
 }
 
@@ -141,6 +126,27 @@ impl Log {
     }
 }
 
+/// Alembic's default: only PostgreSQL (of ours) has transactional DDL.
+fn transactional_ddl(dialect: Dialect) -> bool {
+    dialect == Dialect::Postgresql
+}
+
+/// The lines Alembic logs when env.py configures its migration context.
+fn log_context(log: &Log, backend: Backend, offline: bool) {
+    log.info(&format!("Context impl {}.", impl_name(backend)));
+    if offline {
+        log.info("Generating static SQL");
+    }
+    log.info(&format!(
+        "Will assume {} DDL.",
+        if transactional_ddl(backend.dialect) {
+            "transactional"
+        } else {
+            "non-transactional"
+        }
+    ));
+}
+
 /// Alembic's implementation class for a backend, as its log line names it.
 fn impl_name(backend: Backend) -> &'static str {
     match (backend.dialect, backend.mariadb) {
@@ -171,24 +177,14 @@ impl Project {
             backend,
             table: VersionTable::default(),
         };
-        let log = self.log();
-        log.info(&format!("Context impl {}.", impl_name(backend)));
-        log.info("Generating static SQL");
-        log.info(&format!(
-            "Will assume {} DDL.",
-            if offline.transactional_ddl() {
-                "transactional"
-            } else {
-                "non-transactional"
-            }
-        ));
+        log_context(&self.log(), backend, true);
         Ok(offline)
     }
 }
 
 impl Offline {
     pub fn transactional_ddl(&self) -> bool {
-        self.backend.dialect == Dialect::Postgresql
+        transactional_ddl(self.backend.dialect)
     }
 
     /// A statement as Alembic writes it: tabs as four spaces, trimmed, `;`, blank line.

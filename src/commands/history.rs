@@ -40,12 +40,9 @@ pub fn run(
         } else {
             None
         };
-    let bound = |b: Option<&'static str>, given: Option<&str>| -> String {
-        given.map_or_else(|| b.unwrap_or_default().to_string(), str::to_string)
-    };
-    let base_text = bound(Some("base"), base);
-    let head_text = bound(Some("heads"), head);
-    let catch = Catch::range(&base_text, &head_text);
+    let base_text = base.unwrap_or("base");
+    let head_text = head.unwrap_or("heads");
+    let catch = Catch::range(base_text, head_text);
     let map = project.map(&catch)?;
     let empty: Vec<String> = Vec::new();
     let current_rows = rows.as_ref().unwrap_or(&empty);

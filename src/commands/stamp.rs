@@ -60,11 +60,7 @@ fn stamp_in(
         conn.table.delete_all(&mut conn.db)?;
         Vec::new()
     } else {
-        let rows = conn.table.rows(&mut conn.db)?;
-        if rows.is_empty() {
-            conn.table.ensure(&mut conn.db)?;
-        }
-        rows
+        conn.rows_creating_table()?
     };
     let steps = stamp_steps(map, &rows, revisions).map_err(|e| catch.failure(e))?;
     let mut heads = Heads::new(&rows);
