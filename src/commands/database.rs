@@ -94,7 +94,8 @@ static LOGGING_CONFIGURED: std::sync::atomic::AtomicBool =
 
 /// Whether a failure should also be logged the way Alembic's `util.err` does.
 pub(crate) fn logging_configured() -> bool {
-    LOGGING_CONFIGURED.load(std::sync::atomic::Ordering::Relaxed)
+    crate::host::logging_configured()
+        .unwrap_or_else(|| LOGGING_CONFIGURED.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 impl Log {

@@ -7,6 +7,7 @@ mod database;
 mod ensure_version;
 mod heads;
 mod history;
+mod hosted;
 mod output;
 mod show;
 mod stamp;
@@ -104,6 +105,12 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
         Command::Current(a) => current::run(global, out, a.verbose, a.check_heads),
         Command::Stamp(a) => stamp::run(global, out, &a.revisions, a.sql, a.purge),
         Command::EnsureVersion(a) => ensure_version::run(global, out, a.sql),
+        Command::Upgrade(a) => {
+            hosted::migrate(global, out, &a.revision, true, a.sql, a.tag.as_deref())
+        }
+        Command::Downgrade(a) => {
+            hosted::migrate(global, out, &a.revision, false, a.sql, a.tag.as_deref())
+        }
         other => Err(Failure::Crash(format!(
             "the '{}' command is not available in this build of retort yet",
             command_name(&other)

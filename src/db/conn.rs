@@ -11,7 +11,7 @@ use sqlx::{AssertSqlSafe, Connection, Database, Decode, Row};
 use super::url::{ConnectKind, ConnectOptions};
 use super::{Backend, DbError, DbUrl, Dialect};
 
-enum Conn {
+pub(super) enum Conn {
     Pg(PgConnection),
     My(MySqlConnection),
     Lite(SqliteConnection),
@@ -23,8 +23,8 @@ enum Conn {
 /// run outside [`Db::begin`] … [`Db::commit`] autocommit.
 pub struct Db {
     // Dropped before `rt` (fields drop in order): see `Drop`.
-    conn: Option<Conn>,
-    rt: tokio::runtime::Runtime,
+    pub(super) conn: Option<Conn>,
+    pub(super) rt: tokio::runtime::Runtime,
     url: String,
     backend: Backend,
     server_version: String,
@@ -284,7 +284,7 @@ impl Db {
         })
     }
 
-    fn statement_error(&self, statement: &str, e: &sqlx::Error) -> DbError {
+    pub(super) fn statement_error(&self, statement: &str, e: &sqlx::Error) -> DbError {
         let (code, message) = error_parts(e);
         DbError::Statement {
             url: self.url.clone(),

@@ -12,6 +12,7 @@
 
 mod conn;
 mod error;
+mod outcome;
 mod quote;
 mod reserved;
 mod url;
@@ -19,6 +20,7 @@ mod version_table;
 
 pub use conn::Db;
 pub use error::DbError;
+pub use outcome::{Cell, Outcome};
 pub use quote::{quote_identifier, requires_quotes};
 pub use url::{Backend, ConnectOptions, DbUrl, Dialect};
 pub use version_table::VersionTable;

@@ -1,0 +1,1 @@
+from retort.config import Config  # noqa: F401

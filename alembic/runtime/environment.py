@@ -1,0 +1,1 @@
+from retort.environment import EnvironmentContext  # noqa: F401

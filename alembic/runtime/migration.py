@@ -1,0 +1,1 @@
+from retort.environment import MigrationContext  # noqa: F401

@@ -1,0 +1,1 @@
+from retort.scriptdir import ScriptDirectory  # noqa: F401

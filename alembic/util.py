@@ -1,0 +1,1 @@
+from retort.environment import CommandError  # noqa: F401

@@ -1,0 +1,1 @@
+"""retort's Python side: the helpers the embedded ``alembic`` shim runs on."""

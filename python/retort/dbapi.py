@@ -1,0 +1,517 @@
+"""A PEP 249 driver whose connections are retort's sqlx connections.
+
+SQLAlchemy's own dialects run on it (see ``retort.dialects``), so engines built
+in env.py, ``op.get_bind()``, ``sqlalchemy.inspect(bind)`` and ORM sessions
+work with no Python database driver installed.
+
+Parameters are interpolated client-side as literals (``pyformat``), as psycopg2
+and PyMySQL do, and the text is sent with the simple query protocol: several
+statements in one ``execute()`` work as they do with those drivers.
+Transactions follow each driver's rules: psycopg2 and PyMySQL are always in a
+transaction unless autocommit is on; Python's sqlite3 (legacy mode) opens one
+only before INSERT/UPDATE/DELETE/REPLACE.
+"""
+
+import datetime
+import decimal
+import re
+import uuid
+
+import _retort
+
+apilevel = "2.0"
+threadsafety = 1
+paramstyle = "pyformat"
+
+
+class Warning(Exception):  # noqa: A001 - PEP 249 name
+    pass
+
+
+class Error(Exception):
+    pass
+
+
+class InterfaceError(Error):
+    pass
+
+
+class DatabaseError(Error):
+    def __init__(self, message, code=None, statement=None):
+        super().__init__(message)
+        self.code = code
+        self.statement = statement
+        # psycopg2 and PyMySQL expose these; SQLAlchemy and users read them.
+        self.pgcode = code
+        self.args = (message,) if code is None else (code, message)
+
+    def __str__(self):
+        return self.args[-1] if self.args else ""
+
+
+class DataError(DatabaseError):
+    pass
+
+
+class OperationalError(DatabaseError):
+    pass
+
+
+class IntegrityError(DatabaseError):
+    pass
+
+
+class InternalError(DatabaseError):
+    pass
+
+
+class ProgrammingError(DatabaseError):
+    pass
+
+
+class NotSupportedError(DatabaseError):
+    pass
+
+
+def _error_class(dialect, code, message):
+    code = code or ""
+    if dialect == "postgresql":
+        if code.startswith("23"):
+            return IntegrityError
+        if code.startswith("42"):
+            return ProgrammingError
+        if code.startswith("22"):
+            return DataError
+        if code.startswith("0A"):
+            return NotSupportedError
+        return OperationalError if code[:2] in ("08", "53", "57", "40", "55", "") else InternalError
+    if dialect == "mysql":
+        if code in ("1062", "1451", "1452", "1048", "1216", "1217", "1364", "4025"):
+            return IntegrityError
+        if code in ("1064", "1146", "1054", "1091", "1050", "1060", "1061", "1049", "1142", "1044"):
+            return ProgrammingError
+        if code in ("1264", "1265", "1366", "1406"):
+            return DataError
+        return OperationalError
+    lowered = message.lower()
+    if "constraint failed" in lowered:
+        return IntegrityError
+    return OperationalError
+
+
+def _raise(dialect, err):
+    code, message, statement = err.args
+    raise _error_class(dialect, code, message)(message, code, statement) from None
+
+
+# ------------------------------------------------------------------ literals
+
+
+def _pg_string(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+_MYSQL_ESCAPES = {
+    "\\": "\\\\",
+    "'": "\\'",
+    '"': '\\"',
+    "\0": "\\0",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\x1a": "\\Z",
+}
+_MYSQL_SPECIAL = re.compile(r"[\\'\"\0\n\r\x1a]")
+
+
+def _mysql_string(s):
+    return "'" + _MYSQL_SPECIAL.sub(lambda m: _MYSQL_ESCAPES[m.group()], s) + "'"
+
+
+def literal(value, dialect):
+    """One parameter as SQL literal text for ``dialect``."""
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        if dialect == "postgresql":
+            return "true" if value else "false"
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            text = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
+            return "'%s'::float8" % text if dialect == "postgresql" else "'%s'" % text
+        return repr(value)
+    if isinstance(value, decimal.Decimal):
+        return str(value) if value.is_finite() else "'NaN'::numeric"
+    quote = _mysql_string if dialect == "mysql" else _pg_string
+    if isinstance(value, str):
+        if dialect == "postgresql" and "\0" in value:
+            raise DataError("A string literal cannot contain NUL (0x00) characters.")
+        return quote(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        hexed = bytes(value).hex()
+        if dialect == "postgresql":
+            return "'\\x%s'::bytea" % hexed
+        return "X'%s'" % hexed
+    if isinstance(value, datetime.datetime):
+        if dialect == "postgresql":
+            kind = "timestamptz" if value.tzinfo is not None else "timestamp"
+            return "'%s'::%s" % (value.isoformat(), kind)
+        return quote(value.isoformat(" "))
+    if isinstance(value, datetime.date):
+        return "'%s'::date" % value.isoformat() if dialect == "postgresql" else quote(value.isoformat())
+    if isinstance(value, datetime.time):
+        return "'%s'::time" % value.isoformat() if dialect == "postgresql" else quote(value.isoformat())
+    if isinstance(value, datetime.timedelta):
+        if dialect == "postgresql":
+            return "'%d days %d.%06d seconds'::interval" % (value.days, value.seconds, value.microseconds)
+        total = value.total_seconds()
+        sign = "-" if total < 0 else ""
+        total = abs(total)
+        hours, rest = divmod(total, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return quote("%s%d:%02d:%09.6f" % (sign, hours, minutes, seconds))
+    if isinstance(value, uuid.UUID):
+        return "'%s'::uuid" % value if dialect == "postgresql" else quote(str(value))
+    if isinstance(value, list):
+        if dialect == "postgresql":
+            if not value:
+                return "'{}'"
+            return "ARRAY[%s]" % ", ".join(literal(v, dialect) for v in value)
+        return "(%s)" % ", ".join(literal(v, dialect) for v in value)
+    if isinstance(value, tuple):
+        return "(%s)" % ", ".join(literal(v, dialect) for v in value)
+    if isinstance(value, dict):
+        raise ProgrammingError("can't adapt type 'dict'")
+    return quote(str(value))
+
+
+def interpolate(sql, params, dialect):
+    if params is None:
+        return sql
+    if isinstance(params, dict):
+        return sql % {k: literal(v, dialect) for k, v in params.items()}
+    return sql % tuple(literal(v, dialect) for v in params)
+
+
+# ----------------------------------------------------------------- results
+
+
+def _pg_array(text, convert):
+    """Parses PostgreSQL's text form of a one-dimensional array ({a,"b c",NULL})."""
+    if text in ("{}", ""):
+        return []
+    if not text.startswith("{"):
+        return [convert(p) for p in text.split()]  # int2vector / oidvector
+    items, i, n = [], 1, len(text) - 1
+    while i < n:
+        if text[i] == '"':
+            j, buf = i + 1, []
+            while text[j] != '"':
+                if text[j] == "\\":
+                    j += 1
+                buf.append(text[j])
+                j += 1
+            items.append(convert("".join(buf)))
+            i = j + 2
+        elif text[i] == "{":
+            depth, j = 0, i
+            while True:
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            items.append(_pg_array(text[i : j + 1], convert))
+            i = j + 2
+        else:
+            j = text.find(",", i)
+            j = n if j == -1 else j
+            raw = text[i:j]
+            items.append(None if raw == "NULL" else convert(raw))
+            i = j + 1
+    return items
+
+
+def _pg_bytea(text):
+    if text.startswith("\\x"):
+        return bytes.fromhex(text[2:])
+    return text.encode("latin-1").decode("unicode_escape").encode("latin-1")
+
+
+def _pg_timestamp(text):
+    if text in ("infinity", "-infinity"):
+        return text
+    return datetime.datetime.fromisoformat(text)
+
+
+_PG_SCALARS = {
+    "INT2": int,
+    "INT4": int,
+    "INT8": int,
+    "OID": int,
+    "XID": int,
+    "CID": int,
+    "REGPROC": str,
+    "FLOAT4": float,
+    "FLOAT8": float,
+    "NUMERIC": decimal.Decimal,
+    "BOOL": lambda t: t == "t",
+    "BYTEA": _pg_bytea,
+    "DATE": datetime.date.fromisoformat,
+    "TIME": datetime.time.fromisoformat,
+    "TIMESTAMP": _pg_timestamp,
+    "TIMESTAMPTZ": _pg_timestamp,
+    "UUID": uuid.UUID,
+    "INT2VECTOR": lambda t: [int(p) for p in t.split()],
+    "OIDVECTOR": lambda t: [int(p) for p in t.split()],
+}
+
+
+def _pg_converter(type_name):
+    name = type_name.upper()
+    if name.endswith("[]"):
+        inner = _PG_SCALARS.get(name[:-2], str)
+        return lambda t: _pg_array(t, inner)
+    if name.startswith("_") and name[1:] in _PG_SCALARS or name in ("_TEXT", "_NAME", "_VARCHAR", "_CHAR"):
+        inner = _PG_SCALARS.get(name[1:], str)
+        return lambda t: _pg_array(t, inner)
+    return _PG_SCALARS.get(name)
+
+
+def _mysql_time(text):
+    sign = -1 if text.startswith("-") else 1
+    h, m, s = text.lstrip("-").split(":")
+    return sign * datetime.timedelta(hours=int(h), minutes=int(m), seconds=float(s))
+
+
+def _mysql_datetime(text):
+    if text.startswith("0000-00-00"):
+        return None
+    return datetime.datetime.fromisoformat(text)
+
+
+_MYSQL_SCALARS = {
+    "TINYINT": int,
+    "SMALLINT": int,
+    "MEDIUMINT": int,
+    "INT": int,
+    "INTEGER": int,
+    "BIGINT": int,
+    "YEAR": int,
+    "TINYINT UNSIGNED": int,
+    "SMALLINT UNSIGNED": int,
+    "MEDIUMINT UNSIGNED": int,
+    "INT UNSIGNED": int,
+    "BIGINT UNSIGNED": int,
+    "FLOAT": float,
+    "DOUBLE": float,
+    "DECIMAL": decimal.Decimal,
+    "DATE": lambda t: None if t.startswith("0000") else datetime.date.fromisoformat(t),
+    "DATETIME": _mysql_datetime,
+    "TIMESTAMP": _mysql_datetime,
+    "TIME": _mysql_time,
+}
+_MYSQL_BINARY = {"BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY", "BIT", "GEOMETRY"}
+
+
+def _converters(dialect, description):
+    out = []
+    for _name, type_name in description:
+        if dialect == "postgresql":
+            conv = _pg_converter(type_name)
+            out.append((lambda t, c=conv: c(t.decode())) if conv else (lambda t: t.decode()))
+        elif dialect == "mysql":
+            name = type_name.upper()
+            if name in _MYSQL_BINARY:
+                out.append(bytes)
+            else:
+                conv = _MYSQL_SCALARS.get(name)
+                out.append((lambda t, c=conv: c(t.decode())) if conv else (lambda t: t.decode()))
+        else:
+            out.append(None)
+    return out
+
+
+# ------------------------------------------------------------- connection
+
+_SQLITE_DML = re.compile(r"\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I | re.S)
+
+
+class Connection:
+    def __init__(self, url):
+        try:
+            self._handle, self.dialect, self.is_mariadb, self.server_version = _retort.db_connect(url)
+        except _retort.DbError as e:
+            _raise("", e)
+        self._autocommit = False
+        self._in_tx = False
+        self.closed = False
+        if self.dialect == "mysql":
+            self._run("SET autocommit=0")
+
+    # psycopg2 / pysqlite spell it as an attribute, PyMySQL as a method.
+    @property
+    def autocommit(self):
+        return self._autocommit
+
+    @autocommit.setter
+    def autocommit(self, value):
+        value = bool(value)
+        if value == self._autocommit:
+            return
+        if self.dialect == "postgresql" and self._in_tx:
+            raise ProgrammingError("set_session cannot be used inside a transaction")
+        if self.dialect == "mysql":
+            self._run("SET autocommit=%d" % value)
+        elif self._in_tx:
+            self._run("COMMIT")
+        self._in_tx = False
+        self._autocommit = value
+
+    # Python's sqlite3 spelling: None means autocommit.
+    @property
+    def isolation_level(self):
+        return None if self._autocommit else ""
+
+    @isolation_level.setter
+    def isolation_level(self, value):
+        self.autocommit = value is None
+
+    def create_function(self, *args, **kw):
+        # SQLAlchemy's SQLite dialect registers regexp()/floor() helpers;
+        # Python callables cannot be called from sqlx's connection.
+        pass
+
+    def get_autocommit(self):
+        return self._autocommit
+
+    def _run(self, sql):
+        try:
+            return _retort.db_execute(self._handle, sql)
+        except _retort.DbError as e:
+            _raise(self.dialect, e)
+
+    def _before(self, sql):
+        if self._autocommit or self._in_tx:
+            return
+        if self.dialect == "postgresql":
+            self._run("BEGIN")
+            self._in_tx = True
+        elif self.dialect == "mysql":
+            self._in_tx = True  # the server is in autocommit=0 mode
+        elif _SQLITE_DML.match(sql):
+            self._run("BEGIN")
+            self._in_tx = True
+
+    def cursor(self, *args, **kw):
+        if self.closed:
+            raise InterfaceError("connection already closed")
+        return Cursor(self)
+
+    def commit(self):
+        if self._in_tx:
+            self._in_tx = False
+            self._run("COMMIT")
+
+    def rollback(self):
+        if self._in_tx:
+            self._in_tx = False
+            self._run("ROLLBACK")
+
+    def close(self):
+        if not self.closed:
+            self.closed = True
+            try:
+                _retort.db_close(self._handle)
+            except _retort.DbError:
+                pass
+
+    # PyMySQL API used by SQLAlchemy's MySQL dialect.
+    def ping(self, reconnect=False):
+        self._run("SELECT 1")
+
+    def character_set_name(self):
+        return "utf8mb4"
+
+
+class Cursor:
+    arraysize = 1
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.description = None
+        self.rowcount = -1
+        self.lastrowid = None
+        self._rows = []
+        self._pos = 0
+
+    def execute(self, operation, parameters=None):
+        conn = self.connection
+        sql = interpolate(operation, parameters, conn.dialect)
+        conn._before(sql)
+        description, rows, rowcount, lastrowid = conn._run(sql)
+        self.lastrowid = lastrowid
+        self._pos = 0
+        if description is None:
+            self.description = None
+            self._rows = []
+            self.rowcount = rowcount
+            return self
+        self.description = [(name, type_name, None, None, None, None, None) for name, type_name in description]
+        converters = _converters(conn.dialect, description)
+        if any(converters):
+            rows = [
+                tuple(v if v is None or c is None else c(v) for v, c in zip(row, converters)) for row in rows
+            ]
+        else:
+            rows = [tuple(r) for r in rows]
+        self._rows = rows
+        self.rowcount = len(rows)
+        return self
+
+    def executemany(self, operation, seq_of_parameters):
+        total = 0
+        for params in seq_of_parameters:
+            self.execute(operation, params)
+            total += max(self.rowcount, 0)
+        self.rowcount = total
+        return self
+
+    def fetchone(self):
+        if self._pos >= len(self._rows):
+            return None
+        row = self._rows[self._pos]
+        self._pos += 1
+        return row
+
+    def fetchmany(self, size=None):
+        size = size or self.arraysize
+        rows = self._rows[self._pos : self._pos + size]
+        self._pos += len(rows)
+        return rows
+
+    def fetchall(self):
+        rows = self._rows[self._pos :]
+        self._pos = len(self._rows)
+        return rows
+
+    def __iter__(self):
+        while True:
+            row = self.fetchone()
+            if row is None:
+                return
+            yield row
+
+    def close(self):
+        self._rows = []
+
+    def setinputsizes(self, *a):
+        pass
+
+    def setoutputsize(self, *a):
+        pass
+
+
+def connect(url):
+    return Connection(url)

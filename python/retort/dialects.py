@@ -1,0 +1,319 @@
+"""SQLAlchemy's own dialects on retort's driver (``retort.dbapi``), and the
+engine factories env.py calls (``create_engine``, ``engine_from_config``,
+``async_engine_from_config``) rerouted to them.
+
+The URL env.py gives keeps its meaning — retort's sqlx layer parses the
+original SQLAlchemy URL — but no Python driver is imported.
+"""
+
+import sqlalchemy
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.mysql.base import MySQLDialect
+from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+from . import dbapi
+
+
+class _RetortDriver:
+    driver = "retort"
+    supports_statement_cache = True
+    default_paramstyle = "pyformat"
+
+    @classmethod
+    def import_dbapi(cls):
+        return dbapi
+
+    @classmethod
+    def dbapi(cls):  # SQLAlchemy 1.4 spelling
+        return dbapi
+
+    def is_disconnect(self, e, connection, cursor):
+        return False
+
+    def do_ping(self, dbapi_connection):
+        dbapi_connection.cursor().execute("SELECT 1")
+        return True
+
+
+class RetortPGDialect(_RetortDriver, PGDialect):
+    supports_statement_cache = True
+    supports_native_decimal = True
+
+    def get_isolation_level_values(self, dbapi_connection):
+        return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+    def set_isolation_level(self, dbapi_connection, level):
+        if level == "AUTOCOMMIT":
+            dbapi_connection.autocommit = True
+            return
+        dbapi_connection.autocommit = False
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s" % level)
+        cursor.execute("COMMIT")
+        dbapi_connection._in_tx = False
+
+    def detect_autocommit_setting(self, dbapi_conn):
+        return dbapi_conn.autocommit
+
+    def set_readonly(self, connection, value):
+        pass
+
+    def get_readonly(self, connection):
+        return False
+
+    def set_deferrable(self, connection, value):
+        pass
+
+    def get_deferrable(self, connection):
+        return False
+
+
+class RetortMySQLDialect(_RetortDriver, MySQLDialect):
+    supports_statement_cache = True
+    supports_native_decimal = True
+
+    def _detect_charset(self, connection):
+        return "utf8mb4"
+
+    def _extract_error_code(self, exception):
+        try:
+            return int(exception.code)
+        except (TypeError, ValueError):
+            return None
+
+    def get_isolation_level_values(self, dbapi_connection):
+        return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+    def set_isolation_level(self, dbapi_connection, level):
+        if level == "AUTOCOMMIT":
+            dbapi_connection.autocommit = True
+            return
+        dbapi_connection.autocommit = False
+        super().set_isolation_level(dbapi_connection, level)
+
+    def detect_autocommit_setting(self, dbapi_conn):
+        return dbapi_conn.autocommit
+
+
+class RetortMariaDBDialect(MariaDBDialect, RetortMySQLDialect):
+    supports_statement_cache = True
+
+
+class RetortSQLiteDialect(_RetortDriver, SQLiteDialect_pysqlite):
+    supports_statement_cache = True
+    default_paramstyle = "pyformat"
+
+    def _get_server_version_info(self, connection):
+        return dbapi.sqlite_version_info
+
+    def on_connect(self):
+        return None
+
+    @classmethod
+    def get_pool_class(cls, url):
+        return sqlalchemy.pool.NullPool
+
+
+def _sqlite_version():
+    conn = dbapi.connect("sqlite://")
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT sqlite_version()")
+        text = cur.fetchone()[0]
+    finally:
+        conn.close()
+    return tuple(int(p) for p in text.split("."))
+
+
+dbapi.sqlite_version_info = _sqlite_version()
+dbapi.sqlite_version = ".".join(map(str, dbapi.sqlite_version_info))
+
+for _backend, _cls in (
+    ("postgresql", "RetortPGDialect"),
+    ("mysql", "RetortMySQLDialect"),
+    ("mariadb", "RetortMariaDBDialect"),
+    ("sqlite", "RetortSQLiteDialect"),
+):
+    registry.register("%s.retort" % _backend, "retort.dialects", _cls)
+
+# Keyword arguments only a Python driver understands.
+_DRIVER_ONLY = {
+    "connect_args",
+    "executemany_mode",
+    "executemany_batch_page_size",
+    "executemany_values_page_size",
+    "use_native_hstore",
+    "use_native_unicode",
+    "client_encoding",
+    "server_side_cursors",
+    "native_datetime",
+    "isolation_level_autocommit",
+    "module",
+}
+
+_original_create_engine = sqlalchemy.create_engine
+
+
+def create_engine(url, **kw):
+    """``sqlalchemy.create_engine`` with the URL's driver replaced by retort's."""
+    url = sqlalchemy.engine.make_url(url)
+    backend = url.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in ("postgresql", "mysql", "mariadb", "sqlite"):
+        raise sqlalchemy.exc.NoSuchModuleError(
+            "retort can't connect to %r databases (PostgreSQL, MySQL/MariaDB and SQLite are supported)"
+            % backend
+        )
+    original = url.render_as_string(hide_password=False)
+    ours = url.set(drivername=backend + "+retort", query={})
+    for key in _DRIVER_ONLY:
+        kw.pop(key, None)
+    kw.pop("creator", None)
+    kw.pop("async_creator", None)
+    engine = _original_create_engine(ours, creator=lambda: dbapi.connect(original), **kw)
+    engine.url = url
+    return engine
+
+
+def engine_from_config(configuration, prefix="sqlalchemy.", **kwargs):
+    options = {key[len(prefix) :]: configuration[key] for key in configuration if key.startswith(prefix)}
+    options["_coerce_config"] = True
+    options.update(kwargs)
+    url = options.pop("url")
+    return create_engine(url, **options)
+
+
+class AsyncConnection:
+    """What ``AsyncEngine.connect()`` yields, over a synchronous connection."""
+
+    def __init__(self, sync_connection):
+        self.sync_connection = sync_connection
+        self.sync_engine = sync_connection.engine
+        self.dialect = sync_connection.dialect
+
+    async def run_sync(self, fn, *args, **kw):
+        return fn(self.sync_connection, *args, **kw)
+
+    async def execute(self, statement, parameters=None, **kw):
+        return self.sync_connection.execute(statement, parameters, **kw)
+
+    async def exec_driver_sql(self, statement, parameters=None, **kw):
+        return self.sync_connection.exec_driver_sql(statement, parameters, **kw)
+
+    async def commit(self):
+        self.sync_connection.commit()
+
+    async def rollback(self):
+        self.sync_connection.rollback()
+
+    async def close(self):
+        self.sync_connection.close()
+
+    def begin(self):
+        return _AsyncBegin(self.sync_connection.begin())
+
+    def in_transaction(self):
+        return self.sync_connection.in_transaction()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        self.sync_connection.__exit__(*exc)
+
+
+class _AsyncBegin:
+    def __init__(self, transaction):
+        self.transaction = transaction
+
+    async def __aenter__(self):
+        return self.transaction
+
+    async def __aexit__(self, *exc):
+        self.transaction.__exit__(*exc)
+
+    def __await__(self):
+        async def done():
+            return self.transaction
+
+        return done().__await__()
+
+
+class _AsyncConnect:
+    def __init__(self, engine):
+        self.engine = engine
+        self.connection = None
+
+    async def _open(self):
+        self.connection = AsyncConnection(self.engine.connect())
+        return self.connection
+
+    def __await__(self):
+        return self._open().__await__()
+
+    async def __aenter__(self):
+        return await self._open()
+
+    async def __aexit__(self, *exc):
+        await self.connection.__aexit__(*exc)
+
+
+class AsyncEngine:
+    """Stands in for ``sqlalchemy.ext.asyncio.AsyncEngine``: the async env.py
+    template's calls run synchronously on retort's connection."""
+
+    def __init__(self, sync_engine):
+        self.sync_engine = sync_engine
+        self.url = sync_engine.url
+        self.dialect = sync_engine.dialect
+        self.name = sync_engine.name
+
+    def connect(self):
+        return _AsyncConnect(self.sync_engine)
+
+    def begin(self):
+        engine = self.sync_engine
+
+        class _Begin:
+            async def __aenter__(inner):
+                inner.conn = engine.connect()
+                inner.tx = inner.conn.begin()
+                return AsyncConnection(inner.conn)
+
+            async def __aexit__(inner, *exc):
+                inner.tx.__exit__(*exc)
+                inner.conn.close()
+
+        return _Begin()
+
+    async def dispose(self, close=True):
+        self.sync_engine.dispose(close)
+
+
+def create_async_engine(url, **kw):
+    return AsyncEngine(create_engine(url, **kw))
+
+
+def async_engine_from_config(configuration, prefix="sqlalchemy.", **kwargs):
+    return AsyncEngine(engine_from_config(configuration, prefix, **kwargs))
+
+
+def install():
+    """Points SQLAlchemy's public engine factories at ours."""
+    import sqlalchemy.engine
+    import sqlalchemy.engine.create
+
+    for module in (sqlalchemy, sqlalchemy.engine, sqlalchemy.engine.create):
+        module.create_engine = create_engine
+        module.engine_from_config = engine_from_config
+    try:
+        import sqlalchemy.ext.asyncio as sa_async
+        import sqlalchemy.ext.asyncio.engine as sa_async_engine
+    except ImportError:
+        return
+    for module in (sa_async, sa_async_engine):
+        module.create_async_engine = create_async_engine
+        module.async_engine_from_config = async_engine_from_config

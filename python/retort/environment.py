@@ -1,0 +1,494 @@
+"""``alembic.context`` for env.py: the EnvironmentContext and MigrationContext
+of Alembic, mirrored where env.py and migration scripts can see them.
+
+The run itself belongs to the Rust host: ``_retort.migration_steps(heads)``
+returns the steps of the command being run (with the version-table statements
+each step performs) and ``_retort.render_ddl`` turns operations into SQL.
+Transactions are taken on the SQLAlchemy connection env.py configured, with
+Alembic's rules, so env.py code that inspects them sees what it would see.
+"""
+
+import contextlib
+import importlib.util
+import json
+import logging
+import re
+import sys
+
+import sqlalchemy
+from sqlalchemy import text
+
+import _retort
+
+from . import dialects
+
+log = logging.getLogger("alembic.runtime.migration")
+
+_IMPL_NAMES = {
+    "postgresql": "PostgresqlImpl",
+    "sqlite": "SQLiteImpl",
+    "mysql": "MySQLImpl",
+    "mssql": "MSSQLImpl",
+    "oracle": "OracleImpl",
+}
+
+
+class CommandError(Exception):
+    """Alembic's ``alembic.util.CommandError``: printed as ``FAILED: …``."""
+
+
+class _ProxyTransaction:
+    def __init__(self, migration_context):
+        self.migration_context = migration_context
+
+    @property
+    def _proxied_transaction(self):
+        return self.migration_context._transaction
+
+    def rollback(self):
+        self._proxied_transaction.rollback()
+        self.migration_context._transaction = None
+
+    def commit(self):
+        self._proxied_transaction.commit()
+        self.migration_context._transaction = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, type_, value, traceback):
+        if self._proxied_transaction is not None:
+            self._proxied_transaction.__exit__(type_, value, traceback)
+            self.migration_context._transaction = None
+
+
+class _Impl:
+    """The parts of Alembic's ``DefaultImpl`` that env.py and scripts touch."""
+
+    def __init__(self, context, dialect, transactional_ddl):
+        self.migration_context = context
+        self.dialect = dialect
+        self.connection = context.connection
+        name = dialect.name
+        if name == "mysql" and getattr(dialect, "is_mariadb", False):
+            self.__class__.__name__  # keep the class; only the log names differ
+            self.impl_name = "MariaDBImpl"
+        else:
+            self.impl_name = _IMPL_NAMES.get(name, "DefaultImpl")
+        default = name in ("postgresql", "mssql")
+        self.transactional_ddl = default if transactional_ddl is None else transactional_ddl
+        self.as_sql = context.as_sql
+
+    def _exec(self, construct, execution_options=None, multiparams=None, params=None):
+        return self.migration_context._exec(construct, multiparams or params, execution_options)
+
+    def static_output(self, text_):
+        raise CommandError("offline (--sql) mode is not available in this build of retort yet")
+
+
+def _mariadb(dialect):
+    return bool(getattr(dialect, "is_mariadb", False))
+
+
+class MigrationContext:
+    def __init__(self, dialect, connection, opts, environment_context=None):
+        self.environment_context = environment_context
+        self.opts = opts
+        self.dialect = dialect
+        self.script = opts.get("script")
+        self.as_sql = opts.get("as_sql", False)
+        self._transaction_per_migration = opts.get("transaction_per_migration", False)
+        self.on_version_apply_callbacks = opts.get("on_version_apply", ())
+        self._transaction = None
+        self.connection = connection
+        self._in_external_transaction = connection is not None and connection.in_transaction()
+        self.purge = opts.get("purge", False)
+        self.version_table = opts.get("version_table") or "alembic_version"
+        self.version_table_schema = opts.get("version_table_schema")
+        self.version_table_pk = opts.get("version_table_pk", True)
+        self._start_from_rev = opts.get("starting_rev")
+        self.impl = _Impl(self, dialect, opts.get("transactional_ddl"))
+        log.info("Context impl %s.", self.impl.impl_name)
+        if self.as_sql:
+            log.info("Generating static SQL")
+        log.info(
+            "Will assume %s DDL.",
+            "transactional" if self.impl.transactional_ddl else "non-transactional",
+        )
+
+    # -- transactions (Alembic's rules, see ALEMBIC_SPEC §9) -------------
+
+    def _in_connection_transaction(self):
+        try:
+            return self.connection.in_transaction()
+        except AttributeError:
+            return False
+
+    def begin_transaction(self, _per_migration=False):
+        if self._in_external_transaction:
+            return contextlib.nullcontext()
+        if self.impl.transactional_ddl:
+            transaction_now = _per_migration == self._transaction_per_migration
+        else:
+            transaction_now = _per_migration is True
+        if not transaction_now:
+            return contextlib.nullcontext()
+        if self.as_sql:
+            raise CommandError("offline (--sql) mode is not available in this build of retort yet")
+        if not self.impl.transactional_ddl and self._transaction is not None:
+            return contextlib.nullcontext()
+        self._transaction = self.connection.get_transaction() or self.connection.begin()
+        return _ProxyTransaction(self)
+
+    @contextlib.contextmanager
+    def autocommit_block(self):
+        in_connection_transaction = self._in_connection_transaction()
+        if in_connection_transaction:
+            self._transaction.commit()
+            self._transaction = None
+        current_level = self.connection.get_isolation_level()
+        base_connection = self.connection
+        self.connection = self.impl.connection = base_connection.execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
+        fake_trans = self.connection.begin()
+        try:
+            yield
+        finally:
+            if fake_trans is not None:
+                fake_trans.commit()
+            self.connection.execution_options(isolation_level=current_level)
+            self.connection = self.impl.connection = base_connection
+            if in_connection_transaction:
+                self._transaction = self.connection.begin()
+
+    # -- the version table -------------------------------------------------
+
+    def _version_args(self):
+        return (
+            self.dialect.name,
+            _mariadb(self.dialect),
+            self.version_table,
+            self.version_table_schema,
+            bool(self.version_table_pk),
+        )
+
+    def _has_version_table(self):
+        return sqlalchemy.inspect(self.connection).has_table(self.version_table, self.version_table_schema)
+
+    def _ensure_version_table(self, purge=False):
+        scope = contextlib.nullcontext() if self.connection.in_transaction() else self.connection.begin()
+        with scope:
+            if not self._has_version_table():
+                self._exec_sql(_retort.version_create_sql(*self._version_args()))
+            if purge:
+                self._exec_sql(_retort.version_delete_all_sql(*self._version_args()))
+
+    def get_current_heads(self):
+        if self.as_sql:
+            start = self._start_from_rev
+            return tuple(r for r in ([start] if isinstance(start, str) else start or []) if r not in (None, "base"))
+        if self._start_from_rev:
+            raise CommandError("Can't specify current_rev to context when using a database connection")
+        if not self._has_version_table():
+            return ()
+        sql = _retort.version_select_sql(*self._version_args())
+        return tuple(row[0] for row in self._exec_sql(sql))
+
+    def get_current_revision(self):
+        heads = self.get_current_heads()
+        if len(heads) == 0:
+            return None
+        if len(heads) > 1:
+            raise CommandError(
+                "Version table '%s' has more than one head present; please use get_current_heads()"
+                % self.version_table
+            )
+        return heads[0]
+
+    # -- execution -----------------------------------------------------------
+
+    def _exec_sql(self, sql):
+        """Runs SQL text retort rendered (no parameters) on the connection."""
+        return self.connection.exec_driver_sql(sql.replace("%", "%%"), {})
+
+    def _exec(self, construct, params=None, execution_options=None):
+        if isinstance(construct, str):
+            construct = text(construct)
+        conn = self.connection
+        if execution_options:
+            conn = conn.execution_options(**execution_options)
+        if params is None:
+            return conn.execute(construct)
+        return conn.execute(construct, params)
+
+    def execute(self, sql, execution_options=None):
+        self._exec(sql, None, execution_options)
+
+    def emit(self, ir):
+        """Renders one operation in Rust and runs its statements."""
+        for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir)):
+            self._exec_sql(sql)
+
+    @property
+    def bind(self):
+        return self.connection
+
+    @property
+    def config(self):
+        return self.environment_context.config if self.environment_context else None
+
+    # -- the run ---------------------------------------------------------------
+
+    def run_migrations(self, **kw):
+        if self.purge:
+            if self.as_sql:
+                raise CommandError("Can't use --purge with --sql mode")
+            self._ensure_version_table(purge=True)
+            heads = ()
+        else:
+            heads = self.get_current_heads()
+            if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
+                self._ensure_version_table()
+        steps = _retort.migration_steps(list(heads), *self._version_args())
+        for step in steps:
+            with self.begin_transaction(_per_migration=True):
+                log.info("Running %s", step["log"])
+                if step["path"] is not None:
+                    self._run_script(step, kw)
+                for sql, expect, message in step["version_sql"]:
+                    result = self._exec_sql(sql)
+                    if expect is not None and result.rowcount != expect:
+                        raise CommandError(message % result.rowcount)
+                for callback in self.on_version_apply_callbacks:
+                    callback(ctx=self, step=step, heads=set(step["heads_after"]), run_args=kw)
+
+    def _run_script(self, step, kw):
+        from . import ops as ops_module
+        from . import proxy
+
+        module = _load_script(step["path"], step["module_id"])
+        fn = getattr(module, "upgrade" if step["upgrade"] else "downgrade", None)
+        if fn is None:
+            raise CommandError(
+                "Revision %s has no %s() function" % (step["revision"], "upgrade" if step["upgrade"] else "downgrade")
+            )
+        operations = ops_module.Operations(StepRuntime(self))
+        with proxy.operations_in_effect(operations):
+            fn(**kw)
+
+
+class StepRuntime:
+    """What ``retort.ops.Operations`` is given: the dialect, the connection,
+    and ``emit`` for operations rendered in Rust."""
+
+    def __init__(self, context):
+        self._context = context
+        self.migration_context = context
+        self.dialect = context.dialect
+        self.as_sql = context.as_sql
+
+    @property
+    def bind(self):
+        return self._context.connection
+
+    def emit(self, ir):
+        self._context.emit(ir)
+
+    def execute(self, statement, params=None):
+        return self._context._exec(statement, params)
+
+
+_loaded = {}
+
+
+def _load_script(path, module_id):
+    module = _loaded.get(path)
+    if module is None:
+        if path.endswith((".pyc", ".pyo")):
+            loader = importlib.machinery.SourcelessFileLoader(module_id, path)
+            spec = importlib.util.spec_from_loader(module_id, loader)
+        else:
+            spec = importlib.util.spec_from_file_location(module_id, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _loaded[path] = module
+    return module
+
+
+class EnvironmentContext:
+    def __init__(self, config, command):
+        self.config = config
+        self.command = command
+        self._migration_context = None
+        self.context_opts = {
+            "as_sql": command["as_sql"],
+            "destination_rev": command.get("destination_rev"),
+            "starting_rev": command.get("starting_rev"),
+            "tag": command.get("tag"),
+            "purge": command.get("purge", False),
+        }
+
+    # -- what env.py asks -----------------------------------------------------
+
+    def is_offline_mode(self):
+        return self.context_opts.get("as_sql", False)
+
+    def is_transactional_ddl(self):
+        return self.get_context().impl.transactional_ddl
+
+    def requires_connection(self):
+        return not self.is_offline_mode()
+
+    def get_head_revision(self):
+        heads = _retort.script_heads()
+        if len(heads) > 1:
+            raise CommandError(
+                "The script directory has multiple heads (due to branching).Please use get_heads(), "
+                "or merge the branches using alembic merge."
+            )
+        return heads[0] if heads else None
+
+    def get_head_revisions(self):
+        return tuple(_retort.script_heads())
+
+    def get_starting_revision_argument(self):
+        if self._migration_context is not None and self.context_opts.get("starting_rev"):
+            return self.context_opts["starting_rev"]
+        if "starting_rev" in self.context_opts and self.context_opts["starting_rev"] is not None:
+            return self.context_opts["starting_rev"]
+        raise CommandError("No starting revision argument is available.")
+
+    def get_revision_argument(self):
+        return self.context_opts.get("destination_rev")
+
+    def get_tag_argument(self):
+        return self.context_opts.get("tag")
+
+    def get_x_argument(self, as_dictionary=False):
+        value = list(self.config.cmd_opts.x or []) if self.config.cmd_opts is not None else []
+        if as_dictionary:
+            out = {}
+            for arg in value:
+                key, _, val = arg.partition("=")
+                out[key] = val
+            return out
+        return value
+
+    def configure(
+        self,
+        connection=None,
+        url=None,
+        dialect_name=None,
+        dialect_opts=None,
+        transactional_ddl=None,
+        transaction_per_migration=False,
+        output_buffer=None,
+        starting_rev=None,
+        tag=None,
+        template_args=None,
+        render_as_batch=False,
+        target_metadata=None,
+        include_name=None,
+        include_object=None,
+        include_schemas=False,
+        process_revision_directives=None,
+        compare_type=True,
+        compare_server_default=False,
+        render_item=None,
+        literal_binds=False,
+        upgrade_token="upgrades",
+        downgrade_token="downgrades",
+        alembic_module_prefix="op.",
+        sqlalchemy_module_prefix="sa.",
+        user_module_prefix=None,
+        on_version_apply=None,
+        **kw,
+    ):
+        opts = self.context_opts
+        opts.update(kw)
+        opts.update(
+            transactional_ddl=transactional_ddl,
+            transaction_per_migration=transaction_per_migration,
+            target_metadata=target_metadata,
+            include_name=include_name,
+            include_object=include_object,
+            include_schemas=include_schemas,
+            process_revision_directives=process_revision_directives,
+            compare_type=compare_type,
+            compare_server_default=compare_server_default,
+            render_as_batch=render_as_batch,
+            render_item=render_item,
+            literal_binds=literal_binds,
+            on_version_apply=on_version_apply or (),
+            template_args=template_args or {},
+        )
+        if starting_rev:
+            opts["starting_rev"] = starting_rev
+        if tag:
+            opts["tag"] = tag
+        if opts["as_sql"]:
+            raise CommandError(
+                "offline (--sql) mode for this command is not available in this build of retort yet"
+            )
+        if connection is None:
+            if url is None:
+                raise CommandError("Connection or URL is required to configure the migration context online")
+            engine = dialects.create_engine(url)
+            connection = engine.connect()
+        if not isinstance(connection, sqlalchemy.engine.Connection):
+            if isinstance(connection, sqlalchemy.engine.Engine):
+                raise CommandError(
+                    "'connection' argument to configure() is expected to be a sqlalchemy.engine.Connection "
+                    "instance, got %r" % connection
+                )
+        self._migration_context = MigrationContext(connection.dialect, connection, opts, self)
+
+    def run_migrations(self, **kw):
+        self.get_context().run_migrations(**kw)
+
+    def execute(self, sql, execution_options=None):
+        self.get_context().execute(sql, execution_options=execution_options)
+
+    def static_output(self, text_):
+        self.get_context().impl.static_output(text_)
+
+    def begin_transaction(self):
+        return self.get_context().begin_transaction()
+
+    def get_context(self):
+        if self._migration_context is None:
+            raise Exception("No context has been configured yet.")
+        return self._migration_context
+
+    def get_bind(self):
+        return self.get_context().bind
+
+    def get_impl(self):
+        return self.get_context().impl
+
+    @property
+    def script(self):
+        from . import scriptdir
+
+        return scriptdir.ScriptDirectory()
+
+
+def _env_module_id(path):
+    return "env_py"
+
+
+def run_env(env_path, config, command):
+    """Runs env.py as Alembic does (a fresh module named ``env_py``)."""
+    from . import proxy
+
+    environment = EnvironmentContext(config, command)
+    try:
+        with proxy.environment_in_effect(environment):
+            spec = importlib.util.spec_from_file_location(_env_module_id(env_path), env_path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+    finally:
+        # Alembic's error handler logs through this logger before FAILED:.
+        messaging = logging.getLogger("alembic.util.messaging")
+        _retort.set_logging_configured(messaging.isEnabledFor(logging.ERROR) and messaging.hasHandlers())

@@ -1,0 +1,211 @@
+//! What one `execute()` of arbitrary SQL text returns to a driver shim:
+//! columns, rows as wire values, counts.  PostgreSQL and MySQL values come in
+//! their text form (the simple/text protocol), converted by the caller per
+//! column type, as psycopg2 and PyMySQL convert; SQLite values keep their
+//! storage class.
+
+use futures_util::TryStreamExt;
+use sqlx::{AssertSqlSafe, Column, Either, Executor, Row, Statement, TypeInfo, ValueRef};
+
+use super::conn::{Conn, Db};
+use super::DbError;
+
+/// One value of a result row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(String),
+    /// PostgreSQL/MySQL: the value's text-protocol bytes; SQLite: a BLOB.
+    Bytes(Vec<u8>),
+}
+
+/// The result of running SQL text.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// (name, database type name) of each column, `None` when the (last)
+    /// statement returns no rows.
+    pub columns: Option<Vec<(String, String)>>,
+    pub rows: Vec<Vec<Cell>>,
+    pub rows_affected: u64,
+    /// SQLite `last_insert_rowid()`, MySQL `LAST_INSERT_ID()`.
+    pub last_insert_id: Option<i64>,
+}
+
+/// Statements whose result has columns even when it has no rows.
+fn returns_rows(sql: &str) -> bool {
+    let head = sql.trim_start().split_whitespace().next().unwrap_or("");
+    let head = head.to_ascii_uppercase();
+    matches!(
+        head.as_str(),
+        "SELECT"
+            | "WITH"
+            | "SHOW"
+            | "VALUES"
+            | "PRAGMA"
+            | "EXPLAIN"
+            | "TABLE"
+            | "DESCRIBE"
+            | "DESC"
+    ) || sql.to_ascii_uppercase().contains("RETURNING")
+}
+
+fn columns_of<R: Row>(row: &R) -> Vec<(String, String)> {
+    row.columns()
+        .iter()
+        .map(|c| (c.name().to_string(), c.type_info().name().to_string()))
+        .collect()
+}
+
+fn text_cells<R>(row: &R) -> Result<Vec<Cell>, sqlx::Error>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> &'r [u8]: sqlx::Decode<'r, R::Database>,
+{
+    (0..row.len())
+        .map(|i| {
+            row.try_get_unchecked::<Option<&[u8]>, _>(i)
+                .map(|v| v.map_or(Cell::Null, |b| Cell::Bytes(b.to_vec())))
+        })
+        .collect()
+}
+
+/// PostgreSQL's simple protocol sends every value as text.
+fn pg_cells(row: &sqlx::postgres::PgRow) -> Result<Vec<Cell>, sqlx::Error> {
+    (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i)?;
+            if raw.is_null() {
+                return Ok(Cell::Null);
+            }
+            raw.as_bytes()
+                .map(|b| Cell::Bytes(b.to_vec()))
+                .map_err(|e| sqlx::Error::ColumnDecode {
+                    index: i.to_string(),
+                    source: e,
+                })
+        })
+        .collect()
+}
+
+fn sqlite_cells(row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Cell>, sqlx::Error> {
+    (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i)?;
+            if raw.is_null() {
+                return Ok(Cell::Null);
+            }
+            let kind = raw.type_info().name().to_string();
+            Ok(match kind.as_str() {
+                "INTEGER" | "BOOLEAN" => Cell::Int(row.try_get_unchecked::<i64, _>(i)?),
+                "REAL" => Cell::Float(row.try_get_unchecked::<f64, _>(i)?),
+                "BLOB" => Cell::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i)?),
+                _ => Cell::Text(row.try_get_unchecked::<String, _>(i)?),
+            })
+        })
+        .collect()
+}
+
+/// Columns of a statement that returned no rows, asked by preparing it
+/// (`None` when it cannot be prepared, e.g. several statements).
+async fn prepared_columns<'c, DB, E>(conn: E, sql: &str) -> Option<Vec<(String, String)>>
+where
+    DB: sqlx::Database,
+    E: Executor<'c, Database = DB>,
+{
+    let st = conn
+        .prepare(sqlx::SqlSafeStr::into_sql_str(AssertSqlSafe(
+            sql.to_string(),
+        )))
+        .await
+        .ok()?;
+    let cols: Vec<_> = st
+        .columns()
+        .iter()
+        .map(|col| (col.name().to_string(), col.type_info().name().to_string()))
+        .collect();
+    (!cols.is_empty()).then_some(cols)
+}
+
+/// Runs `sql`, collecting rows with `cells` and each result's counts.
+async fn run_on<'c, DB, C>(
+    conn: &'c mut C,
+    sql: &str,
+    cells: fn(&DB::Row) -> Result<Vec<Cell>, sqlx::Error>,
+    last_id: fn(&DB::QueryResult) -> Option<i64>,
+) -> Result<Outcome, sqlx::Error>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: Executor<'e, Database = DB>,
+    DB::QueryResult: RowsAffected,
+{
+    let mut out = Outcome::default();
+    {
+        let mut stream = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_many(&mut *conn);
+        while let Some(item) = stream.try_next().await? {
+            match item {
+                Either::Left(done) => {
+                    out.rows_affected += done.count();
+                    if let Some(id) = last_id(&done) {
+                        out.last_insert_id = Some(id);
+                    }
+                }
+                Either::Right(row) => {
+                    if out.rows.is_empty() {
+                        out.columns = Some(columns_of(&row));
+                    }
+                    out.rows.push(cells(&row)?);
+                }
+            }
+        }
+    }
+    if out.columns.is_none() && returns_rows(sql) {
+        out.columns = prepared_columns(&mut *conn, sql).await;
+    }
+    Ok(out)
+}
+
+/// The affected-row count of each backend's result type.
+trait RowsAffected {
+    fn count(&self) -> u64;
+}
+
+impl RowsAffected for sqlx::postgres::PgQueryResult {
+    fn count(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+impl RowsAffected for sqlx::mysql::MySqlQueryResult {
+    fn count(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
+    fn count(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+impl Db {
+    /// Run SQL text (one or more statements, parameters already inlined) and
+    /// return the last statement's rows and columns, and the summed counts.
+    pub fn run(&mut self, sql: &str) -> Result<Outcome, DbError> {
+        let rt = &self.rt;
+        let result = match self.conn.as_mut() {
+            Some(Conn::Pg(c)) => rt.block_on(run_on(c, sql, pg_cells, |_| None)),
+            Some(Conn::My(c)) => rt.block_on(run_on(c, sql, text_cells, |done| {
+                let id = done.last_insert_id();
+                (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX))
+            })),
+            Some(Conn::Lite(c)) => rt.block_on(run_on(c, sql, sqlite_cells, |done| {
+                Some(done.last_insert_rowid())
+            })),
+            None => Err(sqlx::Error::PoolClosed),
+        };
+        result.map_err(|e| self.statement_error(sql, &e))
+    }
+}

@@ -1,0 +1,274 @@
+//! `_retort`: the native module the embedded shim calls.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use pyo3::exceptions::{PyException, PyRuntimeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+
+use crate::db::{Backend, Cell, Db, DbError, DbUrl, Dialect, VersionTable};
+
+use super::session::with_session;
+
+pyo3::create_exception!(_retort, DbErrorPy, PyException);
+
+thread_local! {
+    /// Open connections of the shim's DBAPI driver, by handle.
+    static CONNECTIONS: RefCell<Vec<Option<Db>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// 0: env.py has not run; 1: it left no error logging; 2: it did.
+static LOGGING: AtomicU8 = AtomicU8::new(0);
+
+/// Whether env.py's logging configuration shows Alembic's error log line
+/// (`None` when env.py has not run in this process).
+pub fn logging_configured() -> Option<bool> {
+    match LOGGING.load(Ordering::Relaxed) {
+        0 => None,
+        n => Some(n == 2),
+    }
+}
+
+fn db_err(e: &DbError) -> PyErr {
+    let (code, statement) = match e {
+        DbError::Statement {
+            code, statement, ..
+        } => (code.clone(), Some(statement.clone())),
+        _ => (None, None),
+    };
+    let message = match e {
+        DbError::Statement { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    DbErrorPy::new_err((code, message, statement))
+}
+
+fn with_db<R>(handle: usize, f: impl FnOnce(&mut Db) -> PyResult<R>) -> PyResult<R> {
+    CONNECTIONS.with(|c| {
+        let mut conns = c.borrow_mut();
+        match conns.get_mut(handle).and_then(Option::as_mut) {
+            Some(db) => f(db),
+            None => Err(DbErrorPy::new_err((
+                None::<String>,
+                "connection already closed",
+                None::<String>,
+            ))),
+        }
+    })
+}
+
+#[pyfunction]
+fn db_connect(url: &str) -> PyResult<(usize, &'static str, bool, String)> {
+    let parsed = DbUrl::parse(url).map_err(|e| db_err(&e))?;
+    let db = Db::connect(&parsed).map_err(|e| db_err(&e))?;
+    let backend = db.backend();
+    let version = db.server_version().to_string();
+    let handle = CONNECTIONS.with(|c| {
+        let mut conns = c.borrow_mut();
+        conns.push(Some(db));
+        conns.len() - 1
+    });
+    Ok((handle, backend.dialect.name(), backend.mariadb, version))
+}
+
+type Described = (Option<Vec<(String, String)>>, Py<PyList>, i64, Option<i64>);
+
+#[pyfunction]
+fn db_execute(py: Python<'_>, handle: usize, sql: &str) -> PyResult<Described> {
+    let outcome = with_db(handle, |db| db.run(sql).map_err(|e| db_err(&e)))?;
+    let rows = PyList::empty(py);
+    for row in &outcome.rows {
+        let cells: Vec<Bound<'_, PyAny>> = row
+            .iter()
+            .map(|cell| -> PyResult<Bound<'_, PyAny>> {
+                Ok(match cell {
+                    Cell::Null => py.None().into_bound(py),
+                    Cell::Int(i) => i.into_pyobject(py)?.into_any(),
+                    Cell::Float(f) => f.into_pyobject(py)?.into_any(),
+                    Cell::Text(s) => s.into_pyobject(py)?.into_any(),
+                    Cell::Bytes(b) => PyBytes::new(py, b).into_any(),
+                })
+            })
+            .collect::<PyResult<_>>()?;
+        rows.append(PyTuple::new(py, cells)?)?;
+    }
+    let count = i64::try_from(outcome.rows_affected).unwrap_or(i64::MAX);
+    Ok((
+        outcome.columns,
+        rows.unbind(),
+        count,
+        outcome.last_insert_id,
+    ))
+}
+
+#[pyfunction]
+fn db_close(handle: usize) -> PyResult<()> {
+    let db = CONNECTIONS.with(|c| c.borrow_mut().get_mut(handle).and_then(Option::take));
+    match db {
+        Some(db) => db.close().map_err(|e| db_err(&e)),
+        None => Ok(()),
+    }
+}
+
+fn backend(dialect: &str, mariadb: bool) -> PyResult<Backend> {
+    let d = match dialect {
+        "postgresql" => Dialect::Postgresql,
+        "mysql" | "mariadb" => Dialect::Mysql,
+        "sqlite" => Dialect::Sqlite,
+        other => {
+            return Err(PyRuntimeError::new_err(format!(
+                "retort has no SQL renderer for the {other} dialect"
+            )))
+        }
+    };
+    Ok(Backend::new(d, mariadb))
+}
+
+fn version_table(table: &str, schema: Option<String>, pk: bool) -> VersionTable {
+    VersionTable::new(table, schema, pk)
+}
+
+#[pyfunction]
+#[pyo3(signature = (dialect, mariadb, table, schema, pk))]
+fn version_create_sql(
+    dialect: &str,
+    mariadb: bool,
+    table: &str,
+    schema: Option<String>,
+    pk: bool,
+) -> PyResult<String> {
+    version_table(table, schema, pk)
+        .create_sql(backend(dialect, mariadb)?)
+        .map_err(|e| db_err(&e))
+}
+
+#[pyfunction]
+#[pyo3(signature = (dialect, mariadb, table, schema, pk))]
+fn version_select_sql(
+    dialect: &str,
+    mariadb: bool,
+    table: &str,
+    schema: Option<String>,
+    pk: bool,
+) -> PyResult<String> {
+    Ok(version_table(table, schema, pk).select_sql(backend(dialect, mariadb)?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (dialect, mariadb, table, schema, pk))]
+fn version_delete_all_sql(
+    dialect: &str,
+    mariadb: bool,
+    table: &str,
+    schema: Option<String>,
+    pk: bool,
+) -> PyResult<String> {
+    Ok(version_table(table, schema, pk).delete_all_sql(backend(dialect, mariadb)?))
+}
+
+/// The session's failure, raised as the shim's CommandError (or a plain
+/// exception for internal errors) so env.py's own handlers see it.
+fn session_err(py: Python<'_>, command: bool, message: String) -> PyErr {
+    if command {
+        if let Ok(class) = py
+            .import("retort.environment")
+            .and_then(|m| m.getattr("CommandError"))
+        {
+            return PyErr::from_value(match class.call1((message.clone(),)) {
+                Ok(v) => v,
+                Err(e) => return e,
+            });
+        }
+    }
+    PyRuntimeError::new_err(message)
+}
+
+#[pyfunction]
+#[pyo3(signature = (heads, dialect, mariadb, table, schema, pk))]
+fn migration_steps<'py>(
+    py: Python<'py>,
+    heads: Vec<String>,
+    dialect: &str,
+    mariadb: bool,
+    table: &str,
+    schema: Option<String>,
+    pk: bool,
+) -> PyResult<Bound<'py, PyList>> {
+    let backend = backend(dialect, mariadb)?;
+    let table = version_table(table, schema, pk);
+    let steps = with_session(|s| s.steps(&heads, &table, backend))
+        .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
+        .map_err(|e| session_err(py, e.command, e.message))?;
+    let list = PyList::empty(py);
+    for step in steps {
+        let d = PyDict::new(py);
+        d.set_item("revision", &step.revision)?;
+        d.set_item("path", step.path.as_ref().map(|p| p.display().to_string()))?;
+        let module_id = step.path.as_ref().and_then(|p| p.file_name()).map(|n| {
+            n.to_string_lossy()
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect::<String>()
+        });
+        d.set_item("module_id", module_id)?;
+        d.set_item("upgrade", step.upgrade)?;
+        d.set_item("log", &step.log)?;
+        d.set_item("version_sql", &step.version_sql)?;
+        d.set_item("heads_after", &step.heads_after)?;
+        list.append(d)?;
+    }
+    Ok(list)
+}
+
+#[pyfunction]
+fn render_ddl(dialect: &str, mariadb: bool, ir: &str) -> PyResult<Vec<String>> {
+    crate::ddl::render_json(ir, backend(dialect, mariadb)?)
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
+#[pyfunction]
+fn print_stdout(text: &str) {
+    with_session(|s| s.print(text));
+}
+
+#[pyfunction]
+fn script_heads() -> Vec<String> {
+    with_session(|s| s.script_heads()).unwrap_or_default()
+}
+
+#[pyfunction]
+fn set_logging_configured(on: bool) {
+    LOGGING.store(if on { 2 } else { 1 }, Ordering::Relaxed);
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, default=None))]
+fn toml_option(py: Python<'_>, name: &str, default: Option<Py<PyAny>>) -> Py<PyAny> {
+    let _ = name;
+    default.unwrap_or_else(|| py.None())
+}
+
+pub(super) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    let m = PyModule::new(py, "_retort")?;
+    m.add("DbError", py.get_type::<DbErrorPy>())?;
+    m.add_function(wrap_pyfunction!(db_connect, &m)?)?;
+    m.add_function(wrap_pyfunction!(db_execute, &m)?)?;
+    m.add_function(wrap_pyfunction!(db_close, &m)?)?;
+    m.add_function(wrap_pyfunction!(version_create_sql, &m)?)?;
+    m.add_function(wrap_pyfunction!(version_select_sql, &m)?)?;
+    m.add_function(wrap_pyfunction!(version_delete_all_sql, &m)?)?;
+    m.add_function(wrap_pyfunction!(migration_steps, &m)?)?;
+    m.add_function(wrap_pyfunction!(render_ddl, &m)?)?;
+    m.add_function(wrap_pyfunction!(print_stdout, &m)?)?;
+    m.add_function(wrap_pyfunction!(script_heads, &m)?)?;
+    m.add_function(wrap_pyfunction!(set_logging_configured, &m)?)?;
+    m.add_function(wrap_pyfunction!(toml_option, &m)?)?;
+    Ok(m)
+}

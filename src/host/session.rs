@@ -1,0 +1,158 @@
+//! One run of env.py on behalf of a command.
+//!
+//! The command supplies a [`Session`]: given the heads env.py's migration
+//! context read from the database, it answers the steps to run (Alembic's
+//! `fn(heads, context)` of each command) and receives stdout text.
+
+use std::cell::Cell;
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::db::{Backend, VersionTable};
+
+use super::interpreter;
+
+/// What went wrong while running env.py.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// Alembic's `CommandError` (raised by env.py, a script, or a command's
+    /// own check): `FAILED: <msg>`.
+    #[error("{0}")]
+    Command(String),
+    /// Any other exception, with the traceback trimmed to the user's frames.
+    #[error("{0}")]
+    Python(String),
+    /// The interpreter or its environment could not be set up.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// An error a [`Session`] reports back through env.py.
+#[derive(Debug)]
+pub struct SessionError {
+    /// True for Alembic's `CommandError` (exit 255 with `FAILED:`).
+    pub command: bool,
+    pub message: String,
+}
+
+/// One migration step as the shim runs it.
+#[derive(Debug, Clone)]
+pub struct StepSpec {
+    pub revision: String,
+    /// The script to import and call; `None` for a stamp step.
+    pub path: Option<PathBuf>,
+    pub upgrade: bool,
+    /// `upgrade a -> b, doc` (what follows `Running `).
+    pub log: String,
+    /// Version-table statements, each with the row count it must touch and
+    /// the error message (with `%d` for the count found) when it does not.
+    pub version_sql: Vec<(String, Option<u64>, String)>,
+    pub heads_after: Vec<String>,
+}
+
+/// The command's side of a run of env.py.
+pub trait Session {
+    /// The steps to run from `heads` (the version table's rows).
+    fn steps(
+        &mut self,
+        heads: &[String],
+        table: &VersionTable,
+        backend: Backend,
+    ) -> Result<Vec<StepSpec>, SessionError>;
+    /// `config.print_stdout` and command output.
+    fn print(&mut self, text: &str);
+    /// The script directory's heads (`context.get_head_revisions()`).
+    fn script_heads(&mut self) -> Vec<String>;
+}
+
+/// The command line as env.py can see it (`context.get_x_argument()`,
+/// `config.cmd_opts`, `get_revision_argument()` …).
+#[derive(Debug, Clone, Default)]
+pub struct EnvRun {
+    pub command: String,
+    pub env_py: PathBuf,
+    pub config_file: Option<PathBuf>,
+    pub toml_file: Option<PathBuf>,
+    pub ini_section: String,
+    pub x: Vec<String>,
+    pub as_sql: bool,
+    pub destination_rev: Option<String>,
+    pub starting_rev: Option<String>,
+    pub tag: Option<String>,
+    pub purge: bool,
+    pub raiseerr: bool,
+    pub quiet: bool,
+    /// `prepend_sys_path` entries, in order.
+    pub prepend_sys_path: Vec<String>,
+}
+
+thread_local! {
+    static SESSION: Cell<Option<*mut (dyn Session + 'static)>> = const { Cell::new(None) };
+}
+
+/// Calls `f` with the session of the run in progress.
+pub(super) fn with_session<R>(f: impl FnOnce(&mut dyn Session) -> R) -> Option<R> {
+    let ptr = SESSION.with(Cell::get)?;
+    // SAFETY: the pointer is set only for the duration of `run_env`, which
+    // holds the unique borrow; the Python calls that reach here run inside it
+    // on this thread, one at a time.
+    Some(f(unsafe { &mut *ptr }))
+}
+
+struct SessionGuard;
+
+impl Drop for SessionGuard {
+    fn drop(&mut self) {
+        SESSION.with(|s| s.set(None));
+    }
+}
+
+/// Runs env.py for `run`, with `session` answering the steps.
+pub fn run_env(run: &EnvRun, session: &mut dyn Session) -> Result<(), HostError> {
+    let ptr: *mut (dyn Session + '_) = session;
+    // SAFETY: lifetime erased only while `_guard` lives (see `with_session`).
+    let ptr: *mut (dyn Session + 'static) = unsafe { std::mem::transmute(ptr) };
+    SESSION.with(|s| s.set(Some(ptr)));
+    let _guard = SessionGuard;
+    interpreter::start(&run.prepend_sys_path)?;
+    Python::attach(|py| {
+        let runner = py
+            .import("retort.runner")
+            .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
+        let command = command_dict(py, run).map_err(|e| HostError::Setup(e.to_string()))?;
+        let result = runner
+            .call_method1("main", (command,))
+            .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
+        if result.is_none() {
+            return Ok(());
+        }
+        let (kind, message): (String, String) = result
+            .extract()
+            .map_err(|e: PyErr| HostError::Setup(e.to_string()))?;
+        Err(match kind.as_str() {
+            "command" => HostError::Command(message),
+            _ => HostError::Python(message),
+        })
+    })
+}
+
+fn command_dict<'py>(py: Python<'py>, run: &EnvRun) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    d.set_item("name", &run.command)?;
+    d.set_item("env_py", run.env_py.display().to_string())?;
+    d.set_item("config_file", path(&run.config_file))?;
+    d.set_item("toml_file", path(&run.toml_file))?;
+    d.set_item("ini_section", &run.ini_section)?;
+    d.set_item("x", PyList::new(py, &run.x)?)?;
+    d.set_item("as_sql", run.as_sql)?;
+    d.set_item("destination_rev", &run.destination_rev)?;
+    d.set_item("starting_rev", &run.starting_rev)?;
+    d.set_item("tag", &run.tag)?;
+    d.set_item("purge", run.purge)?;
+    d.set_item("raiseerr", run.raiseerr)?;
+    d.set_item("quiet", run.quiet)?;
+    Ok(d)
+}
