@@ -250,7 +250,8 @@ class MigrationContext:
             heads = self.get_current_heads()
             if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
                 self._ensure_version_table()
-        steps = _retort.migration_steps(list(heads), *self._version_args())
+        url = self.connection.engine.url.render_as_string(hide_password=True)
+        steps = _retort.migration_steps(list(heads), url, *self._version_args())
         for step in steps:
             with self.begin_transaction(_per_migration=True):
                 log.info("Running %s", step["log"])
@@ -327,6 +328,7 @@ class EnvironmentContext:
             "starting_rev": command.get("starting_rev"),
             "tag": command.get("tag"),
             "purge": command.get("purge", False),
+            "dont_mutate": command.get("dont_mutate", False),
         }
 
     # -- what env.py asks -----------------------------------------------------

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use super::hosted::{self, Plan};
 use super::output::{Describe, Short};
 use super::{Catch, Failure, Global, Output, Project};
-use crate::revision::RevArg;
+use crate::revision::{RevArg, RevisionMap};
 
 pub fn run(
     global: &Global,
@@ -14,12 +15,41 @@ pub fn run(
 ) -> Result<(), Failure> {
     let project = Project::load(global)?;
     let catch = Catch::default();
+    if !project.uses_stock_env() {
+        let plan = Plan::Current {
+            verbose,
+            check_heads,
+        };
+        return hosted::run_plan(project, global, out, "current", plan, catch);
+    }
     let map = project.map(&catch)?;
     let mut conn = project.connect()?;
     // `current` never creates the version table.
     let rows = conn.table.rows(&mut conn.db)?;
+    report(
+        project,
+        map,
+        &rows,
+        &conn.url.masked(),
+        verbose,
+        check_heads,
+        out,
+    )
+}
+
+/// What `current` prints for the version table's `rows`.
+pub(crate) fn report(
+    project: &Project,
+    map: &RevisionMap,
+    rows: &[String],
+    url: &str,
+    verbose: bool,
+    check_heads: bool,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let catch = Catch::default();
     if verbose {
-        out.line(&format!("Current revision(s) for {}:", conn.url.masked()));
+        out.line(&format!("Current revision(s) for {url}:"));
     }
     if check_heads {
         let current: BTreeSet<&str> = rows.iter().map(String::as_str).collect();
@@ -31,7 +61,7 @@ pub fn run(
         }
     }
     let shown = map
-        .all_current(RevArg::Rows(&rows))
+        .all_current(RevArg::Rows(rows))
         .map_err(|e| catch.failure(e))?;
     let describe = Describe {
         map,

@@ -26,6 +26,12 @@ pub(crate) struct Connected {
 }
 
 impl Project {
+    /// Whether env.py is one of Alembic's stock templates, which Rust can
+    /// stand in for without starting Python.
+    pub(crate) fn uses_stock_env(&self) -> bool {
+        stock_env(&self.dir.dir.join("env.py")).is_some()
+    }
+
     /// The URL a stock env.py would use (online and offline alike).
     fn stock_env_url(&self) -> Result<DbUrl, Failure> {
         let env_py = self.dir.dir.join("env.py");

@@ -6,12 +6,26 @@ use super::{Catch, Failure, Global, Output, Project};
 use crate::db::{Backend, VersionTable};
 use crate::host::{self, EnvRun, HostError, Session, SessionError, StepSpec};
 use crate::revision::RevisionMap;
-use crate::runtime::{Heads, Step, VersionOp};
+use crate::runtime::{stamp_steps, Heads, Step, VersionOp};
 
 /// What the command does with the heads env.py's context read.
 pub(crate) enum Plan {
-    Upgrade { target: String },
-    Downgrade { target: String },
+    Upgrade {
+        target: String,
+    },
+    Downgrade {
+        target: String,
+    },
+    /// `current [-v] [--check-heads]`: prints, runs nothing.
+    Current {
+        verbose: bool,
+        check_heads: bool,
+    },
+    /// `stamp REV...`: version-table steps only.
+    Stamp {
+        revisions: Vec<String>,
+        purge: bool,
+    },
 }
 
 struct HostedSession<'a> {
@@ -78,6 +92,7 @@ impl HostedSession<'_> {
     fn revisions(&self, heads: &[String]) -> Result<(Vec<usize>, bool), Failure> {
         let mut warnings = Vec::new();
         let result = match &self.plan {
+            Plan::Current { .. } | Plan::Stamp { .. } => Ok((Vec::new(), true)),
             Plan::Upgrade { target } => self
                 .map
                 .upgrade_plan(heads, target, &mut warnings)
@@ -92,13 +107,63 @@ impl HostedSession<'_> {
     }
 }
 
+impl HostedSession<'_> {
+    fn stamp(
+        &self,
+        heads: &[String],
+        revisions: &[String],
+        table: &VersionTable,
+        backend: Backend,
+    ) -> Result<Vec<StepSpec>, SessionError> {
+        let steps = stamp_steps(self.map, heads, revisions).map_err(|e| self.catch.failure(e))?;
+        let mut rows = Heads::new(heads);
+        let mut specs = Vec::with_capacity(steps.len());
+        for step in steps {
+            let log = step.log_line(self.map, None);
+            let ops = rows.apply(self.map, &step).map_err(|e| SessionError {
+                command: false,
+                message: e.to_string(),
+            })?;
+            specs.push(StepSpec {
+                revision: String::new(),
+                path: None,
+                upgrade: true,
+                log: log.strip_prefix("Running ").unwrap_or(&log).to_string(),
+                version_sql: version_statements(table, backend, ops),
+                heads_after: rows.rows().to_vec(),
+            });
+        }
+        Ok(specs)
+    }
+}
+
 impl Session for HostedSession<'_> {
     fn steps(
         &mut self,
         heads: &[String],
         table: &VersionTable,
         backend: Backend,
+        url: &str,
     ) -> Result<Vec<StepSpec>, SessionError> {
+        match &self.plan {
+            Plan::Current {
+                verbose,
+                check_heads,
+            } => {
+                super::current::report(
+                    self.project,
+                    self.map,
+                    heads,
+                    url,
+                    *verbose,
+                    *check_heads,
+                    self.out,
+                )?;
+                return Ok(Vec::new());
+            }
+            Plan::Stamp { revisions, .. } => return self.stamp(heads, revisions, table, backend),
+            Plan::Upgrade { .. } | Plan::Downgrade { .. } => {}
+        }
         let (revs, upgrade) = self.revisions(heads)?;
         let mut rows = Heads::new(heads);
         let mut specs = Vec::with_capacity(revs.len());
@@ -216,6 +281,36 @@ pub fn migrate(
             target: destination,
         }
     };
+    let mut session = HostedSession {
+        project,
+        map,
+        plan,
+        catch,
+        out,
+    };
+    host::run_env(&run, &mut session).map_err(Failure::from)
+}
+
+/// Runs `plan` through the project's own env.py (a non-stock env.py).
+pub(crate) fn run_plan(
+    project: &'static mut Project,
+    global: &Global,
+    out: &mut Output,
+    command: &str,
+    plan: Plan,
+    catch: Catch,
+) -> Result<(), Failure> {
+    let map = project.map(&Catch::default())?;
+    let project: &Project = project;
+    let mut run = env_run(project, global, command)?;
+    match &plan {
+        Plan::Current { .. } => run.dont_mutate = true,
+        Plan::Stamp { revisions, purge } => {
+            run.destination_rev = revisions.first().cloned();
+            run.purge = *purge;
+        }
+        _ => {}
+    }
     let mut session = HostedSession {
         project,
         map,

@@ -2,6 +2,7 @@
 
 use super::database::Connected;
 use super::database::Offline;
+use super::hosted::{self, Plan};
 use super::{Catch, Failure, Global, Output, Project};
 use crate::db::Backend;
 use crate::revision::RevisionMap;
@@ -21,6 +22,13 @@ pub fn run(
         ),
         ..Catch::default()
     };
+    if !sql && !project.uses_stock_env() {
+        let plan = Plan::Stamp {
+            revisions: revisions.to_vec(),
+            purge,
+        };
+        return hosted::run_plan(project, global, out, "stamp", plan, catch);
+    }
     let map = project.map(&catch)?;
     if sql {
         return offline(project, map, revisions, purge, &catch, out);

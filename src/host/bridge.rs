@@ -185,10 +185,12 @@ fn session_err(py: Python<'_>, command: bool, message: String) -> PyErr {
 }
 
 #[pyfunction]
-#[pyo3(signature = (heads, dialect, mariadb, table, schema, pk))]
+#[pyo3(signature = (heads, url, dialect, mariadb, table, schema, pk))]
+#[allow(clippy::too_many_arguments)]
 fn migration_steps<'py>(
     py: Python<'py>,
     heads: Vec<String>,
+    url: &str,
     dialect: &str,
     mariadb: bool,
     table: &str,
@@ -197,7 +199,7 @@ fn migration_steps<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let backend = backend(dialect, mariadb)?;
     let table = version_table(table, schema, pk);
-    let steps = with_session(|s| s.steps(&heads, &table, backend))
+    let steps = with_session(|s| s.steps(&heads, &table, backend, url))
         .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
         .map_err(|e| session_err(py, e.command, e.message))?;
     let list = PyList::empty(py);

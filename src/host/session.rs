@@ -60,6 +60,7 @@ pub trait Session {
         heads: &[String],
         table: &VersionTable,
         backend: Backend,
+        url: &str,
     ) -> Result<Vec<StepSpec>, SessionError>;
     /// `config.print_stdout` and command output.
     fn print(&mut self, text: &str);
@@ -82,6 +83,8 @@ pub struct EnvRun {
     pub starting_rev: Option<String>,
     pub tag: Option<String>,
     pub purge: bool,
+    /// `current`: never create the version table.
+    pub dont_mutate: bool,
     pub raiseerr: bool,
     pub quiet: bool,
     /// `prepend_sys_path` entries, in order.
@@ -152,6 +155,7 @@ fn command_dict<'py>(py: Python<'py>, run: &EnvRun) -> PyResult<Bound<'py, PyDic
     d.set_item("starting_rev", &run.starting_rev)?;
     d.set_item("tag", &run.tag)?;
     d.set_item("purge", run.purge)?;
+    d.set_item("dont_mutate", run.dont_mutate)?;
     d.set_item("raiseerr", run.raiseerr)?;
     d.set_item("quiet", run.quiet)?;
     Ok(d)
