@@ -11,3 +11,12 @@ if ! cmp -s requirements-dev.txt "$stamp" 2>/dev/null; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
     cp requirements-dev.txt "$stamp"
 fi
+# A second virtualenv with SQLAlchemy only: retort runs scripts in it (no driver).
+if [ ! -x .venv-sa/bin/python ]; then
+    "$python" -m venv .venv-sa
+fi
+stamp=.venv-sa/.retort-requirements
+if ! cmp -s requirements-host.txt "$stamp" 2>/dev/null; then
+    .venv-sa/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-host.txt
+    cp requirements-host.txt "$stamp"
+fi

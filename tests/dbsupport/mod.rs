@@ -65,6 +65,15 @@ pub fn retort_bin() -> PathBuf {
     )
 }
 
+/// The virtualenv retort runs Python in for the tests: SQLAlchemy only
+/// (`scripts/dev-env.sh` makes it), so no Python driver can be used.
+pub fn host_venv() -> PathBuf {
+    std::env::var_os("RETORT_HOST_VENV").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-sa"),
+        PathBuf::from,
+    )
+}
+
 /// Whether Alembic's interpreter can import `module` (a DB driver).
 pub fn driver_available(alembic: &Path, module: &str) -> bool {
     let python = alembic.with_file_name("python");
@@ -107,6 +116,8 @@ pub fn run_tool(program: &Path, cwd: &Path, ini: &Path, args: &[&str]) -> Outcom
         .env_remove("PYTHONHASHSEED")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PYTHONIOENCODING", "utf-8")
+        // retort runs scripts in a virtualenv without any database driver.
+        .env("VIRTUAL_ENV", host_venv())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
