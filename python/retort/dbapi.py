@@ -187,9 +187,33 @@ def literal(value, dialect):
     return quote(str(value))
 
 
+_QMARK_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?", re.S)
+
+
+def _qmark(sql, params, dialect):
+    values = iter(params)
+
+    def sub(m):
+        if m.group() != "?":
+            return m.group()
+        try:
+            return literal(next(values), dialect)
+        except StopIteration:
+            raise ProgrammingError("Incorrect number of bindings supplied.") from None
+
+    return _QMARK_TOKENS.sub(sub, sql)
+
+
 def interpolate(sql, params, dialect):
     if params is None:
         return sql
+    if dialect == "sqlite":
+        # Python's sqlite3 binds qmark parameters; nothing to do without any.
+        if isinstance(params, dict):
+            if not params:
+                return sql
+            return re.sub(r":(\w+)", lambda m: literal(params[m.group(1)], dialect), sql)
+        return _qmark(sql, params, dialect) if len(params) else sql
     if isinstance(params, dict):
         return sql % {k: literal(v, dialect) for k, v in params.items()}
     return sql % tuple(literal(v, dialect) for v in params)

@@ -103,7 +103,8 @@ class RetortMariaDBDialect(MariaDBDialect, RetortMySQLDialect):
 
 class RetortSQLiteDialect(_RetortDriver, SQLiteDialect_pysqlite):
     supports_statement_cache = True
-    default_paramstyle = "pyformat"
+    # pysqlite's style: compiled SQL keeps single percent signs, as Alembic's.
+    default_paramstyle = "qmark"
 
     def _get_server_version_info(self, connection):
         return dbapi.sqlite_version_info

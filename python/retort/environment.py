@@ -209,7 +209,9 @@ class MigrationContext:
     # -- execution -----------------------------------------------------------
 
     def _exec_sql(self, sql):
-        """Runs SQL text retort rendered (no parameters) on the connection."""
+        """Runs version-table SQL retort rendered (no parameters)."""
+        if self.dialect.positional:
+            return self.connection.exec_driver_sql(sql, ())
         return self.connection.exec_driver_sql(sql.replace("%", "%%"), {})
 
     def _exec(self, construct, params=None, execution_options=None):
@@ -226,9 +228,13 @@ class MigrationContext:
         self._exec(sql, None, execution_options)
 
     def emit(self, ir):
-        """Renders one operation in Rust and runs its statements."""
+        """Renders one operation in Rust and runs its statements.
+
+        The text is what SQLAlchemy's compiler would give for the dialect's
+        paramstyle (``%`` doubled for pyformat), so it runs with an empty
+        parameter set, as a compiled DDL construct does."""
         for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir)):
-            self._exec_sql(sql)
+            self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
 
     @property
     def bind(self):

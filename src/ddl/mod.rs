@@ -1,5 +1,123 @@
-//! stub
+//! The operation IR handed over by the Python side (serde types) and one SQL
+//! renderer per dialect.  No I/O: statements out, execution is the runtime's.
+//!
+//! `python/retort/ops.py` turns each `op.*` call into one [`Operation`]
+//! (JSON); [`render_json`] turns it into the statements Alembic would run,
+//! in order, without trailing `;`.  Python compiles what only SQLAlchemy
+//! knows (types, default and CHECK / index expressions, names after naming
+//! conventions); the layout of each statement, identifier quoting,
+//! SERIAL / AUTO_INCREMENT, per-dialect ALTER syntax, constraint clauses and
+//! PostgreSQL `CREATE TYPE` are decided here (`render.rs` for what the
+//! dialects share, `postgresql.rs`, `mysql.rs`, `sqlite.rs` for the rest).
+
+mod ir;
+mod mysql;
+mod postgresql;
+mod render;
+mod sqlite;
+
+pub use ir::*;
+pub use render::{render, string_literal, RenderOptions};
+
+use crate::db::Backend;
+
+/// Why an operation cannot be rendered.  The messages are Alembic's or
+/// SQLAlchemy's where they have one.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct DdlError(String);
-pub fn render_json(_ir: &str, _b: crate::db::Backend) -> Result<Vec<String>, DdlError> { Err(DdlError("DDL renderer not built".into())) }
+pub enum DdlError {
+    #[error("invalid operation IR: {0}")]
+    Ir(#[from] serde_json::Error),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Compile(String),
+}
+
+/// Renders one operation (the JSON of an [`Operation`]) for `backend`: the
+/// statements in execution order, each without a trailing `;`, exactly as
+/// Alembic prints them with `--sql`.
+pub fn render_json(ir_json: &str, backend: Backend) -> Result<Vec<String>, DdlError> {
+    let op: Operation = serde_json::from_str(ir_json)?;
+    render(&op, backend, RenderOptions::offline(backend))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Dialect;
+
+    fn all() -> [Backend; 4] {
+        [
+            Dialect::Postgresql.into(),
+            Dialect::Mysql.into(),
+            Backend::new(Dialect::Mysql, true),
+            Dialect::Sqlite.into(),
+        ]
+    }
+
+    #[test]
+    fn create_table_layout_per_dialect() {
+        let ir = r#"{"op": "create_table", "table": {"name": "user", "schema": null,
+            "columns": [{"name": "id", "type": "INTEGER", "nullable": false, "primary_key": true,
+                         "affinity": "integer", "int_kind": "int"},
+                        {"name": "Name", "type": "VARCHAR(5)"}],
+            "primary_key": {"kind": "primary_key", "columns": ["id"], "implicit_generated": true}}}"#;
+        let got: Vec<String> = all()
+            .iter()
+            .map(|b| render_json(ir, *b).unwrap().join(";"))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "CREATE TABLE \"user\" (\n\tid SERIAL NOT NULL, \n\t\"Name\" VARCHAR(5), \n\tPRIMARY KEY (id)\n)",
+                "CREATE TABLE user (\n\tid INTEGER NOT NULL AUTO_INCREMENT, \n\t`Name` VARCHAR(5), \n\tPRIMARY KEY (id)\n)",
+                "CREATE TABLE user (\n\tid INTEGER NOT NULL AUTO_INCREMENT, \n\t`Name` VARCHAR(5), \n\tPRIMARY KEY (id)\n)",
+                "CREATE TABLE user (\n\tid INTEGER NOT NULL, \n\t\"Name\" VARCHAR(5), \n\tPRIMARY KEY (id)\n)",
+            ]
+        );
+    }
+
+    #[test]
+    fn alter_column_per_dialect() {
+        let ir = r#"{"op": "alter_column", "table": {"name": "t", "schema": "a.b"}, "column": "c",
+            "nullable": false, "existing_type": "INTEGER", "new_name": "order"}"#;
+        let pg = render_json(ir, Dialect::Postgresql.into()).unwrap();
+        assert_eq!(
+            pg,
+            [
+                "ALTER TABLE a.b.t ALTER COLUMN c SET NOT NULL",
+                "ALTER TABLE a.b.t RENAME c TO \"order\""
+            ]
+        );
+        let my = render_json(ir, Dialect::Mysql.into()).unwrap();
+        assert_eq!(my, ["ALTER TABLE a.b.t CHANGE c `order` INTEGER NOT NULL"]);
+    }
+
+    #[test]
+    fn refusals_are_errors() {
+        let ir = r#"{"op": "drop_constraint", "name": "x", "table": {"name": "t"}, "type": null}"#;
+        assert!(render_json(ir, Dialect::Sqlite.into()).is_err());
+        assert!(render_json(ir, Dialect::Mysql.into()).is_err());
+        assert_eq!(
+            render_json(ir, Dialect::Postgresql.into()).unwrap(),
+            ["ALTER TABLE t DROP CONSTRAINT x"]
+        );
+        assert!(matches!(
+            render_json("{\"op\": \"nope\"}", Dialect::Sqlite.into()),
+            Err(DdlError::Ir(_))
+        ));
+    }
+
+    #[test]
+    fn literals_offline_and_online() {
+        let pg: Backend = Dialect::Postgresql.into();
+        assert_eq!(
+            string_literal("it's 50% \\", RenderOptions::offline(pg)),
+            "'it''s 50%% \\\\'"
+        );
+        assert_eq!(
+            string_literal("it's 50% \\", RenderOptions::online(pg)),
+            "'it''s 50% \\'"
+        );
+    }
+}
