@@ -4,7 +4,7 @@ how it ended, as (kind, message) or None."""
 import os
 import traceback
 
-_OURS = (os.sep + "sqlalchemy" + os.sep, "<retort>/", "<frozen ")
+_OURS = (os.sep + "sqlalchemy" + os.sep, "<retort>/", "<frozen ", os.sep + "contextlib.py")
 
 
 def _trimmed(exc):
