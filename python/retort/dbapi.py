@@ -537,5 +537,30 @@ class Cursor:
         pass
 
 
+# PEP 249 constructors and type objects (SQLAlchemy binds LargeBinary with Binary).
+Binary = bytes
+Date = datetime.date
+Time = datetime.time
+Timestamp = datetime.datetime
+
+
+class _TypeObject:
+    def __init__(self, *names):
+        self.names = {n.upper() for n in names}
+
+    def __eq__(self, other):
+        return isinstance(other, str) and other.upper() in self.names
+
+    def __hash__(self):
+        return hash(frozenset(self.names))
+
+
+STRING = _TypeObject("TEXT", "VARCHAR", "CHAR", "BPCHAR", "NAME")
+BINARY = _TypeObject("BYTEA", "BLOB", "BINARY", "VARBINARY")
+NUMBER = _TypeObject("INT2", "INT4", "INT8", "INTEGER", "INT", "BIGINT", "NUMERIC", "DECIMAL", "FLOAT4", "FLOAT8", "REAL")
+DATETIME = _TypeObject("TIMESTAMP", "TIMESTAMPTZ", "DATETIME", "DATE", "TIME")
+ROWID = _TypeObject("OID")
+
+
 def connect(url):
     return Connection(url)

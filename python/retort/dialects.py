@@ -106,6 +106,11 @@ class RetortSQLiteDialect(_RetortDriver, SQLiteDialect_pysqlite):
     # pysqlite's style: compiled SQL keeps single percent signs, as Alembic's.
     default_paramstyle = "qmark"
 
+    def __init__(self, *args, **kw):
+        # SQLAlchemy would otherwise take the driver module's (pyformat).
+        kw.setdefault("paramstyle", "qmark")
+        super().__init__(*args, **kw)
+
     def _get_server_version_info(self, connection):
         return dbapi.sqlite_version_info
 

@@ -28,6 +28,7 @@ _IMPL_NAMES = {
     "postgresql": "PostgresqlImpl",
     "sqlite": "SQLiteImpl",
     "mysql": "MySQLImpl",
+    "mariadb": "MariaDBImpl",
     "mssql": "MSSQLImpl",
     "oracle": "OracleImpl",
 }
@@ -70,11 +71,9 @@ class _Impl:
         self.dialect = dialect
         self.connection = context.connection
         name = dialect.name
-        if name == "mysql" and getattr(dialect, "is_mariadb", False):
-            self.__class__.__name__  # keep the class; only the log names differ
-            self.impl_name = "MariaDBImpl"
-        else:
-            self.impl_name = _IMPL_NAMES.get(name, "DefaultImpl")
+        # Alembic picks its impl by the URL's dialect name: a mysql:// URL on a
+        # MariaDB server still gets MySQLImpl.
+        self.impl_name = _IMPL_NAMES.get(name, "DefaultImpl")
         default = name in ("postgresql", "mssql")
         self.transactional_ddl = default if transactional_ddl is None else transactional_ddl
         self.as_sql = context.as_sql
@@ -233,7 +232,10 @@ class MigrationContext:
         The text is what SQLAlchemy's compiler would give for the dialect's
         paramstyle (``%`` doubled for pyformat), so it runs with an empty
         parameter set, as a compiled DDL construct does."""
-        for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir)):
+        # Table options follow the URL's dialect name (mysql_* on a mysql://
+        # URL, even against MariaDB), as SQLAlchemy's compiler does.
+        mariadb = self.dialect.name == "mariadb"
+        for sql in _retort.render_ddl(self.dialect.name, mariadb, json.dumps(ir)):
             self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
 
     @property

@@ -35,7 +35,7 @@ pub struct Outcome {
 
 /// Statements whose result has columns even when it has no rows.
 fn returns_rows(sql: &str) -> bool {
-    let head = sql.trim_start().split_whitespace().next().unwrap_or("");
+    let head = sql.split_whitespace().next().unwrap_or("");
     let head = head.to_ascii_uppercase();
     matches!(
         head.as_str(),

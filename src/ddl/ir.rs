@@ -7,6 +7,8 @@ use serde_json::Value;
 
 /// One `op.*` call.
 #[derive(Debug, Clone, Deserialize)]
+// Built once per op call and consumed at once: boxing variants buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
     CreateTable {
