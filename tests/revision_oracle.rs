@@ -1294,7 +1294,7 @@ fn find_python() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
     let ok = Command::new(&python)
-        .args(["-c", "import alembic.script.revision"])
+        .args(["-P", "-c", "import alembic.script.revision"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()

@@ -232,9 +232,9 @@ class MigrationContext:
         The text is what SQLAlchemy's compiler would give for the dialect's
         paramstyle (``%`` doubled for pyformat), so it runs with an empty
         parameter set, as a compiled DDL construct does."""
-        # Table options follow the URL's dialect name (mysql_* on a mysql://
-        # URL, even against MariaDB), as SQLAlchemy's compiler does.
-        mariadb = self.dialect.name == "mariadb"
+        mariadb = _mariadb(self.dialect)
+        if mariadb and self.dialect.name == "mysql":
+            _url_dialect_options(ir)
         for sql in _retort.render_ddl(self.dialect.name, mariadb, json.dumps(ir)):
             self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
 
@@ -285,6 +285,23 @@ class MigrationContext:
         operations = ops_module.Operations(StepRuntime(self))
         with proxy.operations_in_effect(operations):
             fn(**kw)
+
+
+def _url_dialect_options(ir):
+    """SQLAlchemy reads table options by the URL's dialect name (``mysql_*`` on
+    a mysql:// URL, even on a MariaDB server) while its SQL follows the server;
+    the renderer keys both on MariaDB, so hand it the options it will read."""
+    if isinstance(ir, dict):
+        kwargs = ir.get("kwargs")
+        if isinstance(kwargs, (list, dict)):
+            pairs = kwargs.items() if isinstance(kwargs, dict) else kwargs
+            ir["kwargs"] = [["mariadb_" + k[len("mysql_") :], v] for k, v in pairs if k.startswith("mysql_")]
+            return
+        for value in ir.values():
+            _url_dialect_options(value)
+    elif isinstance(ir, list):
+        for value in ir:
+            _url_dialect_options(value)
 
 
 class StepRuntime:
