@@ -9,11 +9,10 @@ Alembic's rules, so env.py code that inspects them sees what it would see.
 """
 
 import contextlib
+import importlib.machinery
 import importlib.util
 import json
 import logging
-import re
-import sys
 
 import sqlalchemy
 from sqlalchemy import text
@@ -179,9 +178,9 @@ class MigrationContext:
         scope = contextlib.nullcontext() if self.connection.in_transaction() else self.connection.begin()
         with scope:
             if not self._has_version_table():
-                self._exec_sql(_retort.version_create_sql(*self._version_args()))
+                self._exec_sql(_retort.version_sql("create", *self._version_args()))
             if purge:
-                self._exec_sql(_retort.version_delete_all_sql(*self._version_args()))
+                self._exec_sql(_retort.version_sql("delete_all", *self._version_args()))
 
     def get_current_heads(self):
         if self.as_sql:
@@ -191,7 +190,7 @@ class MigrationContext:
             raise CommandError("Can't specify current_rev to context when using a database connection")
         if not self._has_version_table():
             return ()
-        sql = _retort.version_select_sql(*self._version_args())
+        sql = _retort.version_sql("select", *self._version_args())
         return tuple(row[0] for row in self._exec_sql(sql))
 
     def get_current_revision(self):
@@ -232,10 +231,7 @@ class MigrationContext:
         The text is what SQLAlchemy's compiler would give for the dialect's
         paramstyle (``%`` doubled for pyformat), so it runs with an empty
         parameter set, as a compiled DDL construct does."""
-        mariadb = _mariadb(self.dialect)
-        if mariadb and self.dialect.name == "mysql":
-            _url_dialect_options(ir)
-        for sql in _retort.render_ddl(self.dialect.name, mariadb, json.dumps(ir)):
+        for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir)):
             self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
 
     @property
@@ -285,23 +281,6 @@ class MigrationContext:
         operations = ops_module.Operations(StepRuntime(self))
         with proxy.operations_in_effect(operations):
             fn(**kw)
-
-
-def _url_dialect_options(ir):
-    """SQLAlchemy reads table options by the URL's dialect name (``mysql_*`` on
-    a mysql:// URL, even on a MariaDB server) while its SQL follows the server;
-    the renderer keys both on MariaDB, so hand it the options it will read."""
-    if isinstance(ir, dict):
-        kwargs = ir.get("kwargs")
-        if isinstance(kwargs, (list, dict)):
-            pairs = kwargs.items() if isinstance(kwargs, dict) else kwargs
-            ir["kwargs"] = [["mariadb_" + k[len("mysql_") :], v] for k, v in pairs if k.startswith("mysql_")]
-            return
-        for value in ir.values():
-            _url_dialect_options(value)
-    elif isinstance(ir, list):
-        for value in ir:
-            _url_dialect_options(value)
 
 
 class StepRuntime:
@@ -380,9 +359,7 @@ class EnvironmentContext:
         return tuple(_retort.script_heads())
 
     def get_starting_revision_argument(self):
-        if self._migration_context is not None and self.context_opts.get("starting_rev"):
-            return self.context_opts["starting_rev"]
-        if "starting_rev" in self.context_opts and self.context_opts["starting_rev"] is not None:
+        if self.context_opts.get("starting_rev") is not None:
             return self.context_opts["starting_rev"]
         raise CommandError("No starting revision argument is available.")
 
@@ -501,18 +478,14 @@ class EnvironmentContext:
         return scriptdir.ScriptDirectory()
 
 
-def _env_module_id(path):
-    return "env_py"
-
-
 def run_env(env_path, config, command):
-    """Runs env.py as Alembic does (a fresh module named ``env_py``)."""
+    """Runs env.py as Alembic does: a fresh module named ``env_py``."""
     from . import proxy
 
     environment = EnvironmentContext(config, command)
     try:
         with proxy.environment_in_effect(environment):
-            spec = importlib.util.spec_from_file_location(_env_module_id(env_path), env_path)
+            spec = importlib.util.spec_from_file_location("env_py", env_path)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
     finally:

@@ -37,8 +37,18 @@ pub enum DdlError {
 /// statements in execution order, each without a trailing `;`, exactly as
 /// Alembic prints them with `--sql`.
 pub fn render_json(ir_json: &str, backend: Backend) -> Result<Vec<String>, DdlError> {
+    render_json_with(ir_json, backend, RenderOptions::offline(backend))
+}
+
+/// [`render_json`] with explicit options (online: a `mysql://` URL on a
+/// MariaDB server, see [`RenderOptions::mariadb_options`]).
+pub fn render_json_with(
+    ir_json: &str,
+    backend: Backend,
+    opts: RenderOptions,
+) -> Result<Vec<String>, DdlError> {
     let op: Operation = serde_json::from_str(ir_json)?;
-    render(&op, backend, RenderOptions::offline(backend))
+    render(&op, backend, opts)
 }
 
 #[cfg(test)]

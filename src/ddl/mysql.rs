@@ -40,7 +40,7 @@ const PARTITION_OPTIONS: [&str; 4] = [
 
 impl R {
     fn mysql_prefix(&self) -> &'static str {
-        if self.b.mariadb {
+        if self.o.mariadb_options {
             "mariadb_"
         } else {
             "mysql_"

@@ -13,6 +13,12 @@ pub struct RenderOptions {
     pub percent_escape: bool,
     /// Double `\` inside literals.
     pub backslash_escape: bool,
+    /// SQLAlchemy's dialect is named `mariadb` (a `mariadb://` URL): MySQL
+    /// table options are read from `mariadb_*` keyword arguments rather than
+    /// `mysql_*`.  SQLAlchemy keys them on the dialect's name, while the SQL
+    /// itself follows the server (`Backend::mariadb`): a `mysql://` URL on a
+    /// MariaDB server reads `mysql_*` and writes MariaDB's syntax.
+    pub mariadb_options: bool,
 }
 
 impl RenderOptions {
@@ -23,6 +29,7 @@ impl RenderOptions {
         RenderOptions {
             percent_escape: !sqlite,
             backslash_escape: !sqlite,
+            mariadb_options: backend.mariadb,
         }
     }
 
@@ -32,6 +39,7 @@ impl RenderOptions {
         RenderOptions {
             percent_escape: false,
             backslash_escape: backend.dialect == Dialect::Mysql,
+            mariadb_options: backend.mariadb,
         }
     }
 }

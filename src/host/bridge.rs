@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
 use crate::db::{Backend, Cell, Db, DbError, DbUrl, Dialect, VersionTable};
+use crate::ddl::RenderOptions;
 
 use super::session::with_session;
 
@@ -125,46 +126,28 @@ fn backend(dialect: &str, mariadb: bool) -> PyResult<Backend> {
     Ok(Backend::new(d, mariadb))
 }
 
-fn version_table(table: &str, schema: Option<String>, pk: bool) -> VersionTable {
-    VersionTable::new(table, schema, pk)
-}
-
+/// One of the version table's own statements: `create`, `select` or
+/// `delete_all` (`stamp --purge`).
 #[pyfunction]
-#[pyo3(signature = (dialect, mariadb, table, schema, pk))]
-fn version_create_sql(
+#[pyo3(signature = (kind, dialect, mariadb, table, schema, pk))]
+fn version_sql(
+    kind: &str,
     dialect: &str,
     mariadb: bool,
     table: &str,
     schema: Option<String>,
     pk: bool,
 ) -> PyResult<String> {
-    version_table(table, schema, pk)
-        .create_sql(backend(dialect, mariadb)?)
-        .map_err(|e| db_err(&e))
-}
-
-#[pyfunction]
-#[pyo3(signature = (dialect, mariadb, table, schema, pk))]
-fn version_select_sql(
-    dialect: &str,
-    mariadb: bool,
-    table: &str,
-    schema: Option<String>,
-    pk: bool,
-) -> PyResult<String> {
-    Ok(version_table(table, schema, pk).select_sql(backend(dialect, mariadb)?))
-}
-
-#[pyfunction]
-#[pyo3(signature = (dialect, mariadb, table, schema, pk))]
-fn version_delete_all_sql(
-    dialect: &str,
-    mariadb: bool,
-    table: &str,
-    schema: Option<String>,
-    pk: bool,
-) -> PyResult<String> {
-    Ok(version_table(table, schema, pk).delete_all_sql(backend(dialect, mariadb)?))
+    let table = VersionTable::new(table, schema, pk);
+    let backend = backend(dialect, mariadb)?;
+    match kind {
+        "create" => table.create_sql(backend).map_err(|e| db_err(&e)),
+        "select" => Ok(table.select_sql(backend)),
+        "delete_all" => Ok(table.delete_all_sql(backend)),
+        other => Err(PyRuntimeError::new_err(format!(
+            "unknown version-table statement {other:?}"
+        ))),
+    }
 }
 
 /// The session's failure, raised as the shim's CommandError (or a plain
@@ -198,7 +181,7 @@ fn migration_steps<'py>(
     pk: bool,
 ) -> PyResult<Bound<'py, PyList>> {
     let backend = backend(dialect, mariadb)?;
-    let table = version_table(table, schema, pk);
+    let table = VersionTable::new(table, schema, pk);
     let steps = with_session(|s| s.steps(&heads, &table, backend, url))
         .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
         .map_err(|e| session_err(py, e.command, e.message))?;
@@ -229,9 +212,16 @@ fn migration_steps<'py>(
     Ok(list)
 }
 
+/// `dialect` is SQLAlchemy's dialect name (`mysql` or `mariadb` by the URL),
+/// `mariadb` what the server is.
 #[pyfunction]
 fn render_ddl(dialect: &str, mariadb: bool, ir: &str) -> PyResult<Vec<String>> {
-    crate::ddl::render_json(ir, backend(dialect, mariadb)?)
+    let backend = backend(dialect, mariadb)?;
+    let opts = RenderOptions {
+        mariadb_options: dialect == "mariadb",
+        ..RenderOptions::offline(backend)
+    };
+    crate::ddl::render_json_with(ir, backend, opts)
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
@@ -263,9 +253,7 @@ pub(super) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     m.add_function(wrap_pyfunction!(db_connect, &m)?)?;
     m.add_function(wrap_pyfunction!(db_execute, &m)?)?;
     m.add_function(wrap_pyfunction!(db_close, &m)?)?;
-    m.add_function(wrap_pyfunction!(version_create_sql, &m)?)?;
-    m.add_function(wrap_pyfunction!(version_select_sql, &m)?)?;
-    m.add_function(wrap_pyfunction!(version_delete_all_sql, &m)?)?;
+    m.add_function(wrap_pyfunction!(version_sql, &m)?)?;
     m.add_function(wrap_pyfunction!(migration_steps, &m)?)?;
     m.add_function(wrap_pyfunction!(render_ddl, &m)?)?;
     m.add_function(wrap_pyfunction!(print_stdout, &m)?)?;
