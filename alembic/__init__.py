@@ -1,7 +1,6 @@
 """retort's stand-in for the ``alembic`` package: what env.py files and
 migration scripts import (``context``, ``op``), backed by retort."""
 
-import sys
 
 import sqlalchemy.dialects.mysql  # noqa: F401  scripts use sa.dialects.mysql.X unimported
 import sqlalchemy.dialects.postgresql  # noqa: F401

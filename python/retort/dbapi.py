@@ -294,11 +294,10 @@ _PG_SCALARS = {
 
 def _pg_converter(type_name):
     name = type_name.upper()
-    if name.endswith("[]"):
-        inner = _PG_SCALARS.get(name[:-2], str)
-        return lambda t: _pg_array(t, inner)
-    if name.startswith("_") and name[1:] in _PG_SCALARS or name in ("_TEXT", "_NAME", "_VARCHAR", "_CHAR"):
-        inner = _PG_SCALARS.get(name[1:], str)
+    # An array type: sqlx names it `T[]`, PostgreSQL's catalog `_T`.
+    element = name[:-2] if name.endswith("[]") else name[1:] if name.startswith("_") else None
+    if element is not None:
+        inner = _PG_SCALARS.get(element, str)
         return lambda t: _pg_array(t, inner)
     return _PG_SCALARS.get(name)
 
@@ -339,19 +338,21 @@ _MYSQL_SCALARS = {
 _MYSQL_BINARY = {"BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY", "BIT", "GEOMETRY"}
 
 
+def _from_text(convert):
+    """A converter of a text-protocol value (bytes) to its Python value."""
+    if convert is None:
+        return lambda t: t.decode()
+    return lambda t: convert(t.decode())
+
+
 def _converters(dialect, description):
     out = []
     for _name, type_name in description:
         if dialect == "postgresql":
-            conv = _pg_converter(type_name)
-            out.append((lambda t, c=conv: c(t.decode())) if conv else (lambda t: t.decode()))
+            out.append(_from_text(_pg_converter(type_name)))
         elif dialect == "mysql":
             name = type_name.upper()
-            if name in _MYSQL_BINARY:
-                out.append(bytes)
-            else:
-                conv = _MYSQL_SCALARS.get(name)
-                out.append((lambda t, c=conv: c(t.decode())) if conv else (lambda t: t.decode()))
+            out.append(bytes if name in _MYSQL_BINARY else _from_text(_MYSQL_SCALARS.get(name)))
         else:
             out.append(None)
     return out

@@ -20,7 +20,7 @@ pub fn run(
             verbose,
             check_heads,
         };
-        return hosted::run_plan(project, global, out, "current", plan, catch);
+        return hosted::run_plan(project, global, out, plan, catch);
     }
     let map = project.map(&catch)?;
     let mut conn = project.connect()?;

@@ -10,22 +10,16 @@ use crate::runtime::{stamp_steps, Heads, Step, VersionOp};
 
 /// What the command does with the heads env.py's context read.
 pub(crate) enum Plan {
-    Upgrade {
+    /// `upgrade` / `downgrade` (online).
+    Migrate {
         target: String,
-    },
-    Downgrade {
-        target: String,
+        upgrade: bool,
+        tag: Option<String>,
     },
     /// `current [-v] [--check-heads]`: prints, runs nothing.
-    Current {
-        verbose: bool,
-        check_heads: bool,
-    },
+    Current { verbose: bool, check_heads: bool },
     /// `stamp REV...`: version-table steps only.
-    Stamp {
-        revisions: Vec<String>,
-        purge: bool,
-    },
+    Stamp { revisions: Vec<String>, purge: bool },
 }
 
 struct HostedSession<'a> {
@@ -89,51 +83,35 @@ pub(crate) fn version_statements(
 }
 
 impl HostedSession<'_> {
-    fn revisions(&self, heads: &[String]) -> Result<(Vec<usize>, bool), Failure> {
-        let mut warnings = Vec::new();
-        let result = match &self.plan {
-            Plan::Current { .. } | Plan::Stamp { .. } => Ok((Vec::new(), true)),
-            Plan::Upgrade { target } => self
-                .map
-                .upgrade_plan(heads, target, &mut warnings)
-                .map(|r| (r, true)),
-            Plan::Downgrade { target } => self
-                .map
-                .downgrade_plan(heads, target, &mut warnings)
-                .map(|r| (r, false)),
-        };
-        super::emit_warnings(warnings);
-        result.map_err(|e| self.catch.failure(e))
-    }
-}
-
-impl HostedSession<'_> {
-    fn stamp(
+    /// One step as the shim runs it, moving `rows` past it.
+    fn spec(
         &self,
-        heads: &[String],
-        revisions: &[String],
+        rows: &mut Heads,
+        step: Step,
         table: &VersionTable,
         backend: Backend,
-    ) -> Result<Vec<StepSpec>, SessionError> {
-        let steps = stamp_steps(self.map, heads, revisions).map_err(|e| self.catch.failure(e))?;
-        let mut rows = Heads::new(heads);
-        let mut specs = Vec::with_capacity(steps.len());
-        for step in steps {
-            let log = step.log_line(self.map, None);
-            let ops = rows.apply(self.map, &step).map_err(|e| SessionError {
-                command: false,
-                message: e.to_string(),
-            })?;
-            specs.push(StepSpec {
-                revision: String::new(),
-                path: None,
-                upgrade: true,
-                log: log.strip_prefix("Running ").unwrap_or(&log).to_string(),
-                version_sql: version_statements(table, backend, ops),
-                heads_after: rows.rows().to_vec(),
-            });
-        }
-        Ok(specs)
+    ) -> Result<StepSpec, SessionError> {
+        let (revision, script, upgrade) = match step {
+            Step::Revision { rev, upgrade } => (
+                self.map.id(rev).to_string(),
+                Some(&self.project.scripts[rev]),
+                upgrade,
+            ),
+            Step::Stamp { .. } => (String::new(), None, true),
+        };
+        let log = step.log_line(self.map, script.map(|s| s.doc()));
+        let ops = rows.apply(self.map, &step).map_err(|e| SessionError {
+            command: false,
+            message: e.to_string(),
+        })?;
+        Ok(StepSpec {
+            revision,
+            path: script.map(|s| s.path.clone()),
+            upgrade,
+            log: log.strip_prefix("Running ").unwrap_or(&log).to_string(),
+            version_sql: version_statements(table, backend, ops),
+            heads_after: rows.rows().to_vec(),
+        })
     }
 }
 
@@ -145,7 +123,7 @@ impl Session for HostedSession<'_> {
         backend: Backend,
         url: &str,
     ) -> Result<Vec<StepSpec>, SessionError> {
-        match &self.plan {
+        let steps = match &self.plan {
             Plan::Current {
                 verbose,
                 check_heads,
@@ -159,32 +137,35 @@ impl Session for HostedSession<'_> {
                     *check_heads,
                     self.out,
                 )?;
-                return Ok(Vec::new());
+                Vec::new()
             }
-            Plan::Stamp { revisions, .. } => return self.stamp(heads, revisions, table, backend),
-            Plan::Upgrade { .. } | Plan::Downgrade { .. } => {}
-        }
-        let (revs, upgrade) = self.revisions(heads)?;
+            Plan::Stamp { revisions, .. } => {
+                stamp_steps(self.map, heads, revisions).map_err(|e| self.catch.failure(e))?
+            }
+            Plan::Migrate {
+                target, upgrade, ..
+            } => {
+                let mut warnings = Vec::new();
+                let revs = if *upgrade {
+                    self.map.upgrade_plan(heads, target, &mut warnings)
+                } else {
+                    self.map.downgrade_plan(heads, target, &mut warnings)
+                };
+                super::emit_warnings(warnings);
+                let revs = revs.map_err(|e| self.catch.failure(e))?;
+                revs.into_iter()
+                    .map(|rev| Step::Revision {
+                        rev,
+                        upgrade: *upgrade,
+                    })
+                    .collect()
+            }
+        };
         let mut rows = Heads::new(heads);
-        let mut specs = Vec::with_capacity(revs.len());
-        for rev in revs {
-            let step = Step::Revision { rev, upgrade };
-            let script = &self.project.scripts[rev];
-            let log = step.log_line(self.map, Some(script.doc()));
-            let ops = rows.apply(self.map, &step).map_err(|e| SessionError {
-                command: false,
-                message: e.to_string(),
-            })?;
-            specs.push(StepSpec {
-                revision: self.map.id(rev).to_string(),
-                path: Some(script.path.clone()),
-                upgrade,
-                log: log.strip_prefix("Running ").unwrap_or(&log).to_string(),
-                version_sql: version_statements(table, backend, ops),
-                heads_after: rows.rows().to_vec(),
-            });
-        }
-        Ok(specs)
+        steps
+            .into_iter()
+            .map(|step| self.spec(&mut rows, step, table, backend))
+            .collect()
     }
 
     fn print(&mut self, text: &str) {
@@ -235,15 +216,10 @@ pub fn migrate(
     tag: Option<&str>,
 ) -> Result<(), Failure> {
     let project = Project::load(global)?;
-    let mut destination = revision.to_string();
-    let mut starting = None;
-    if let Some((start, end)) = revision.split_once(':') {
-        if !sql {
-            return Err(Failure::Command("Range revision not allowed".into()));
-        }
-        starting = Some(start.to_string());
-        destination = end.split(':').next().unwrap_or(end).to_string();
-    } else if sql && !upgrade {
+    if revision.contains(':') && !sql {
+        return Err(Failure::Command("Range revision not allowed".into()));
+    }
+    if sql && !upgrade && !revision.contains(':') {
         return Err(Failure::Command(
             "downgrade with --sql requires <fromrev>:<torev>".into(),
         ));
@@ -259,57 +235,44 @@ pub fn migrate(
             "Destination {{end}} is not a valid {} target from current head(s)",
             if upgrade { "upgrade" } else { "downgrade" }
         )),
-        end: Some(destination.clone()),
+        end: Some(revision.to_string()),
         ..Catch::default()
     };
-    let map = project.map(&Catch::default())?;
-    let mut run = env_run(
-        project,
-        global,
-        if upgrade { "upgrade" } else { "downgrade" },
-    )?;
-    run.destination_rev = Some(destination.clone());
-    run.starting_rev = starting;
-    run.tag = tag.map(str::to_string);
-    run.as_sql = sql;
-    let plan = if upgrade {
-        Plan::Upgrade {
-            target: destination,
-        }
-    } else {
-        Plan::Downgrade {
-            target: destination,
-        }
+    let plan = Plan::Migrate {
+        target: revision.to_string(),
+        upgrade,
+        tag: tag.map(str::to_string),
     };
-    let mut session = HostedSession {
-        project,
-        map,
-        plan,
-        catch,
-        out,
-    };
-    host::run_env(&run, &mut session).map_err(Failure::from)
+    run_plan(project, global, out, plan, catch)
 }
 
-/// Runs `plan` through the project's own env.py (a non-stock env.py).
+/// Runs `plan` through the project's own env.py.
 pub(crate) fn run_plan(
     project: &'static mut Project,
     global: &Global,
     out: &mut Output,
-    command: &str,
     plan: Plan,
     catch: Catch,
 ) -> Result<(), Failure> {
     let map = project.map(&Catch::default())?;
     let project: &Project = project;
+    let command = match &plan {
+        Plan::Migrate { upgrade: true, .. } => "upgrade",
+        Plan::Migrate { upgrade: false, .. } => "downgrade",
+        Plan::Current { .. } => "current",
+        Plan::Stamp { .. } => "stamp",
+    };
     let mut run = env_run(project, global, command)?;
     match &plan {
+        Plan::Migrate { target, tag, .. } => {
+            run.destination_rev = Some(target.clone());
+            run.tag = tag.clone();
+        }
         Plan::Current { .. } => run.dont_mutate = true,
         Plan::Stamp { revisions, purge } => {
             run.destination_rev = revisions.first().cloned();
             run.purge = *purge;
         }
-        _ => {}
     }
     let mut session = HostedSession {
         project,

@@ -27,7 +27,7 @@ pub fn run(
             revisions: revisions.to_vec(),
             purge,
         };
-        return hosted::run_plan(project, global, out, "stamp", plan, catch);
+        return hosted::run_plan(project, global, out, plan, catch);
     }
     let map = project.map(&catch)?;
     if sql {
