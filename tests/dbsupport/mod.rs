@@ -107,6 +107,19 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// Runs `<program> -c <ini> <args>` in `cwd`, in the environment the parity
 /// tests use (no `ALEMBIC_CONFIG`, unpinned hash seed, no bytecode files).
 pub fn run_tool(program: &Path, cwd: &Path, ini: &Path, args: &[&str]) -> Outcome {
+    run_tool_with(program, cwd, ini, args, &[], TIMEOUT)
+}
+
+/// [`run_tool`] with extra environment variables (set last, so they win)
+/// and a time limit.
+pub fn run_tool_with<A: AsRef<std::ffi::OsStr>>(
+    program: &Path,
+    cwd: &Path,
+    ini: &Path,
+    args: &[A],
+    env: &[(String, String)],
+    timeout: Duration,
+) -> Outcome {
     let mut cmd = Command::new(program);
     cmd.arg("-c")
         .arg(ini)
@@ -114,10 +127,12 @@ pub fn run_tool(program: &Path, cwd: &Path, ini: &Path, args: &[&str]) -> Outcom
         .current_dir(cwd)
         .env_remove("ALEMBIC_CONFIG")
         .env_remove("PYTHONHASHSEED")
+        .env_remove("DATABASE_URL")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PYTHONIOENCODING", "utf-8")
         // retort runs scripts in a virtualenv without any database driver.
         .env("VIRTUAL_ENV", host_venv())
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -157,7 +172,7 @@ pub fn run_tool(program: &Path, cwd: &Path, ini: &Path, args: &[&str]) -> Outcom
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
-            Ok(None) if start.elapsed() > TIMEOUT => {
+            Ok(None) if start.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;
@@ -172,7 +187,7 @@ pub fn run_tool(program: &Path, cwd: &Path, ini: &Path, args: &[&str]) -> Outcom
         stderr: err.join().unwrap_or_default(),
         harness_error: status
             .is_none()
-            .then(|| format!("{} timed out after {TIMEOUT:?}", program.display())),
+            .then(|| format!("{} timed out after {timeout:?}", program.display())),
     }
 }
 

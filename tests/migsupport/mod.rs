@@ -7,10 +7,9 @@
 //! from `tests/dbsupport` (included read-only by the suite).
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write as _};
+use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -201,8 +200,7 @@ fn parse_steps(text: &str) -> Vec<Step> {
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Runs `<program> -c <ini> <args>` in `cwd` with extra environment, as
-/// `dbsupport::run_tool` does otherwise.
+/// Runs `<program> -c <ini> <args>` in `cwd` with extra environment.
 fn run_process(
     program: &Path,
     cwd: &Path,
@@ -210,64 +208,7 @@ fn run_process(
     args: &[String],
     env: &[(String, String)],
 ) -> Outcome {
-    let mut cmd = Command::new(program);
-    cmd.arg("-c")
-        .arg(ini)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("ALEMBIC_CONFIG")
-        .env_remove("PYTHONHASHSEED")
-        .env_remove("DATABASE_URL")
-        .env_remove("VIRTUAL_ENV")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONIOENCODING", "utf-8")
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            return Outcome {
-                code: None,
-                stdout: String::new(),
-                stderr: String::new(),
-                harness_error: Some(format!("cannot start {}: {e}", program.display())),
-            }
-        }
-    };
-    fn drain<R: Read + Send + 'static>(r: Option<R>) -> thread::JoinHandle<String> {
-        thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut buf);
-            }
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    }
-    let out = drain(child.stdout.take());
-    let err = drain(child.stderr.take());
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if start.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => thread::sleep(Duration::from_millis(2)),
-            Err(e) => panic!("waiting for {}: {e}", program.display()),
-        }
-    };
-    Outcome {
-        code: status.and_then(|s| s.code()),
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        harness_error: status
-            .is_none()
-            .then(|| format!("{} timed out after {TIMEOUT:?}", program.display())),
-    }
+    dbsupport::run_tool_with(program, cwd, ini, args, env, TIMEOUT)
 }
 
 /// Both tools, each pointed at its own twin.
