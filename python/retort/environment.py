@@ -13,9 +13,13 @@ import importlib.machinery
 import importlib.util
 import json
 import logging
+import sys
 
 import sqlalchemy
+from sqlalchemy import schema as sa_schema
 from sqlalchemy import text
+from sqlalchemy.engine import url as sa_url
+from sqlalchemy.engine.mock import MockConnection
 
 import _retort
 
@@ -76,12 +80,27 @@ class _Impl:
         default = name in ("postgresql", "mssql")
         self.transactional_ddl = default if transactional_ddl is None else transactional_ddl
         self.as_sql = context.as_sql
+        self.literal_binds = context.opts.get("literal_binds", False)
+        self.output_buffer = context.output_buffer
+        if self.literal_binds and not self.as_sql:
+            raise CommandError("Can't use literal_binds setting without as_sql mode")
 
     def _exec(self, construct, execution_options=None, multiparams=None, params=None):
         return self.migration_context._exec(construct, multiparams or params, execution_options)
 
     def static_output(self, text_):
-        raise CommandError("offline (--sql) mode is not available in this build of retort yet")
+        # Alembic flushes after every chunk; retort flushes when env.py is
+        # done (run_env), which writes the same bytes with far fewer calls.
+        self.output_buffer.write(text_ + "\n\n")
+
+    def emit_begin(self):
+        self.static_output("BEGIN;")
+
+    def emit_commit(self):
+        self.static_output("COMMIT;")
+
+    def start_migrations(self):
+        pass
 
 
 def _mariadb(dialect):
@@ -98,8 +117,15 @@ class MigrationContext:
         self._transaction_per_migration = opts.get("transaction_per_migration", False)
         self.on_version_apply_callbacks = opts.get("on_version_apply", ())
         self._transaction = None
-        self.connection = connection
-        self._in_external_transaction = connection is not None and connection.in_transaction()
+        if self.as_sql:
+            # Alembic's "stdout connection": whatever is executed on it
+            # (metadata.create_all(bind), …) is written out instead.
+            self.connection = MockConnection(dialect, lambda construct, *a, **kw: self._exec(construct))
+            self._in_external_transaction = False
+        else:
+            self.connection = connection
+            self._in_external_transaction = connection is not None and connection.in_transaction()
+        self.output_buffer = opts.get("output_buffer") or sys.stdout
         self.purge = opts.get("purge", False)
         self.version_table = opts.get("version_table") or "alembic_version"
         self.version_table_schema = opts.get("version_table_schema")
@@ -132,14 +158,32 @@ class MigrationContext:
         if not transaction_now:
             return contextlib.nullcontext()
         if self.as_sql:
-            raise CommandError("offline (--sql) mode is not available in this build of retort yet")
+            if not self.impl.transactional_ddl:
+                return contextlib.nullcontext()
+            return self._offline_block()
         if not self.impl.transactional_ddl and self._transaction is not None:
             return contextlib.nullcontext()
         self._transaction = self.connection.get_transaction() or self.connection.begin()
         return _ProxyTransaction(self)
 
     @contextlib.contextmanager
+    def _offline_block(self):
+        # Like Alembic, no COMMIT is written when the block fails.
+        self.impl.emit_begin()
+        yield
+        self.impl.emit_commit()
+
+    @contextlib.contextmanager
     def autocommit_block(self):
+        if self.as_sql:
+            if self.impl.transactional_ddl:
+                self.impl.emit_commit()
+            try:
+                yield
+            finally:
+                if self.impl.transactional_ddl:
+                    self.impl.emit_begin()
+            return
         in_connection_transaction = self._in_connection_transaction()
         if in_connection_transaction:
             self._transaction.commit()
@@ -185,7 +229,10 @@ class MigrationContext:
     def get_current_heads(self):
         if self.as_sql:
             start = self._start_from_rev
-            return tuple(r for r in ([start] if isinstance(start, str) else start or []) if r not in (None, "base"))
+            if start is None or start == "base":
+                return ()
+            starts = [start] if isinstance(start, str) else list(start)
+            return tuple(_retort.resolve_start([r for r in starts if r is not None]))
         if self._start_from_rev:
             raise CommandError("Can't specify current_rev to context when using a database connection")
         if not self._has_version_table():
@@ -215,6 +262,15 @@ class MigrationContext:
     def _exec(self, construct, params=None, execution_options=None):
         if isinstance(construct, str):
             construct = text(construct)
+        if self.as_sql:
+            if params:
+                raise TypeError("SQL parameters not allowed with as_sql")
+            if self.impl.literal_binds and not isinstance(construct, sa_schema.DDLElement):
+                compiled = construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+            else:
+                compiled = construct.compile(dialect=self.dialect)
+            self.impl.static_output(_statement(str(compiled)))
+            return None
         conn = self.connection
         if execution_options:
             conn = conn.execution_options(**execution_options)
@@ -230,7 +286,13 @@ class MigrationContext:
 
         The text is what SQLAlchemy's compiler would give for the dialect's
         paramstyle (``%`` doubled for pyformat), so it runs with an empty
-        parameter set, as a compiled DDL construct does."""
+        parameter set, as a compiled DDL construct does.  Offline it is
+        written out, ``%`` doubled only where the paramstyle asks for it."""
+        if self.as_sql:
+            percent = self.dialect.paramstyle in ("format", "pyformat")
+            for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir), percent):
+                self.impl.static_output(_statement(sql))
+            return
         for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir)):
             self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
 
@@ -254,19 +316,34 @@ class MigrationContext:
             heads = self.get_current_heads()
             if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
                 self._ensure_version_table()
-        url = self.connection.engine.url.render_as_string(hide_password=True)
-        steps = _retort.migration_steps(list(heads), url, *self._version_args())
+        steps = _retort.migration_steps(list(heads), self._url(), *self._version_args())
+        current = list(heads)
         for step in steps:
             with self.begin_transaction(_per_migration=True):
+                if self.as_sql and not current:
+                    # Offline, a run from empty starts with the table.
+                    self.impl.static_output(_statement(_retort.version_sql("create", *self._version_args())))
                 log.info("Running %s", step["log"])
+                if self.as_sql:
+                    self.impl.static_output("-- Running %s" % step["comment"])
                 if step["path"] is not None:
                     self._run_script(step, kw)
                 for sql, expect, message in step["version_sql"]:
+                    if self.as_sql:
+                        self.impl.static_output(_statement(sql))
+                        continue
                     result = self._exec_sql(sql)
                     if expect is not None and result.rowcount != expect:
                         raise CommandError(message % result.rowcount)
+                current = step["heads_after"]
                 for callback in self.on_version_apply_callbacks:
                     callback(ctx=self, step=step, heads=set(step["heads_after"]), run_args=kw)
+
+    def _url(self):
+        """The URL `current` prints (password hidden); offline, none."""
+        if self.as_sql:
+            return ""
+        return self.connection.engine.url.render_as_string(hide_password=True)
 
     def _run_script(self, step, kw):
         from . import ops as ops_module
@@ -302,6 +379,12 @@ class StepRuntime:
 
     def execute(self, statement, params=None):
         return self._context._exec(statement, params)
+
+
+def _statement(sql):
+    """One offline chunk as Alembic writes it: tabs as 4 spaces, trimmed,
+    terminated."""
+    return sql.replace("\t", "    ").strip() + ";"
 
 
 _loaded = {}
@@ -431,10 +514,15 @@ class EnvironmentContext:
             opts["starting_rev"] = starting_rev
         if tag:
             opts["tag"] = tag
+        if output_buffer is not None:
+            opts["output_buffer"] = output_buffer
+        elif getattr(self.config, "output_buffer", None) is not None:
+            opts["output_buffer"] = self.config.output_buffer
         if opts["as_sql"]:
-            raise CommandError(
-                "offline (--sql) mode for this command is not available in this build of retort yet"
+            self._migration_context = MigrationContext(
+                _offline_dialect(connection, url, dialect_name, dialect_opts), None, opts, self
             )
+            return
         if connection is None:
             if url is None:
                 raise CommandError("Connection or URL is required to configure the migration context online")
@@ -478,6 +566,23 @@ class EnvironmentContext:
         return scriptdir.ScriptDirectory()
 
 
+def _offline_dialect(connection, url, dialect_name, dialect_opts):
+    """The dialect an offline run compiles for, chosen as Alembic's
+    ``MigrationContext.configure`` chooses it; no driver is imported."""
+    if connection is not None:
+        if isinstance(connection, sqlalchemy.engine.Engine):
+            raise CommandError(
+                "'connection' argument to configure() is expected to be a sqlalchemy.engine.Connection "
+                "instance, got %r" % connection
+            )
+        return connection.dialect
+    if url:
+        return sa_url.make_url(url).get_dialect()(**(dialect_opts or {}))
+    if dialect_name:
+        return sa_url.make_url("%s://" % dialect_name).get_dialect()(**(dialect_opts or {}))
+    raise Exception("Connection, url, or dialect_name is required.")
+
+
 def run_env(env_path, config, command):
     """Runs env.py as Alembic does: a fresh module named ``env_py``."""
     from . import proxy
@@ -489,6 +594,9 @@ def run_env(env_path, config, command):
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
     finally:
+        context = environment._migration_context
+        if context is not None and context.as_sql:
+            context.output_buffer.flush()
         # Alembic's error handler logs through this logger before FAILED:.
         messaging = logging.getLogger("alembic.util.messaging")
         _retort.set_logging_configured(messaging.isEnabledFor(logging.ERROR) and messaging.hasHandlers())

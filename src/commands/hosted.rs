@@ -28,6 +28,8 @@ struct HostedSession<'a> {
     plan: Plan,
     catch: Catch,
     out: &'a mut Output,
+    /// `--sql`: statements are printed, not run.
+    offline: bool,
 }
 
 impl From<Failure> for SessionError {
@@ -99,16 +101,29 @@ impl HostedSession<'_> {
             ),
             Step::Stamp { .. } => (String::new(), None, true),
         };
-        let log = step.log_line(self.map, script.map(|s| s.doc()));
+        let running = |line: String| match line.strip_prefix("Running ") {
+            Some(rest) => rest.to_string(),
+            None => line,
+        };
+        let log = running(step.log_line(self.map, script.map(|s| s.doc())));
+        let comment = running(step.log_line(self.map, None));
         let ops = rows.apply(self.map, &step).map_err(|e| SessionError {
             command: false,
             message: e.to_string(),
         })?;
+        // Offline, SQLAlchemy's MariaDB dialect cannot know that the server
+        // supports INSERT … RETURNING, so it writes none.
+        let backend = if self.offline {
+            Backend::new(backend.dialect, false)
+        } else {
+            backend
+        };
         Ok(StepSpec {
             revision,
             path: script.map(|s| s.path.clone()),
             upgrade,
-            log: log.strip_prefix("Running ").unwrap_or(&log).to_string(),
+            log,
+            comment,
             version_sql: version_statements(table, backend, ops),
             heads_after: rows.rows().to_vec(),
         })
@@ -168,6 +183,18 @@ impl Session for HostedSession<'_> {
             .collect()
     }
 
+    fn resolve_start(&mut self, revisions: &[String]) -> Result<Vec<String>, SessionError> {
+        let mut ids = Vec::with_capacity(revisions.len());
+        for r in revisions.iter().filter(|r| r.as_str() != "base") {
+            let rev = self
+                .map
+                .get_revision(Some(r))
+                .map_err(|e| Catch::default().failure(e))?;
+            ids.extend(rev.map(|k| self.map.id(k).to_string()));
+        }
+        Ok(ids)
+    }
+
     fn print(&mut self, text: &str) {
         self.out.line(text);
     }
@@ -224,26 +251,34 @@ pub fn migrate(
             "downgrade with --sql requires <fromrev>:<torev>".into(),
         ));
     }
-    if sql {
-        return Err(Failure::Crash(
-            "offline (--sql) upgrade and downgrade are not available in this build of retort yet"
-                .into(),
-        ));
+    let (start, target) = match revision.split_once(':') {
+        Some((start, end)) => (Some(start.to_string()), end),
+        None => (None, revision),
+    };
+    if target.contains(':') {
+        // Alembic's `revision.split(":", 2)` unpacks into two names.
+        return Err(Failure::Crash(format!(
+            "'{revision}' has more than one ':' (Alembic fails with ValueError: too many values to unpack)"
+        )));
     }
     let catch = Catch {
         ancestor: Some(format!(
             "Destination {{end}} is not a valid {} target from current head(s)",
             if upgrade { "upgrade" } else { "downgrade" }
         )),
-        end: Some(revision.to_string()),
+        end: Some(target.to_string()),
         ..Catch::default()
     };
     let plan = Plan::Migrate {
-        target: revision.to_string(),
+        target: target.to_string(),
         upgrade,
         tag: tag.map(str::to_string),
     };
-    run_plan(project, global, out, plan, catch)
+    if sql {
+        run_plan_offline(project, global, out, plan, catch, start)
+    } else {
+        run_plan(project, global, out, plan, catch)
+    }
 }
 
 /// Runs `plan` through the project's own env.py.
@@ -254,6 +289,30 @@ pub(crate) fn run_plan(
     plan: Plan,
     catch: Catch,
 ) -> Result<(), Failure> {
+    run_env_py(project, global, out, plan, catch, None)
+}
+
+/// Runs `plan` through env.py's offline branch (`--sql`): `start` (the part
+/// before `:`) is the whole current state; no database is read.
+pub(crate) fn run_plan_offline(
+    project: &'static mut Project,
+    global: &Global,
+    out: &mut Output,
+    plan: Plan,
+    catch: Catch,
+    start: Option<String>,
+) -> Result<(), Failure> {
+    run_env_py(project, global, out, plan, catch, Some(start))
+}
+
+fn run_env_py(
+    project: &'static mut Project,
+    global: &Global,
+    out: &mut Output,
+    plan: Plan,
+    catch: Catch,
+    offline: Option<Option<String>>,
+) -> Result<(), Failure> {
     let map = project.map(&Catch::default())?;
     let project: &Project = project;
     let command = match &plan {
@@ -263,6 +322,10 @@ pub(crate) fn run_plan(
         Plan::Stamp { .. } => "stamp",
     };
     let mut run = env_run(project, global, command)?;
+    if let Some(start) = &offline {
+        run.as_sql = true;
+        run.starting_rev = start.clone();
+    }
     match &plan {
         Plan::Migrate { target, tag, .. } => {
             run.destination_rev = Some(target.clone());
@@ -280,6 +343,7 @@ pub(crate) fn run_plan(
         plan,
         catch,
         out,
+        offline: offline.is_some(),
     };
     host::run_env(&run, &mut session).map_err(Failure::from)
 }

@@ -22,7 +22,19 @@ pub fn run(
         ),
         ..Catch::default()
     };
-    if !sql && !project.uses_stock_env() {
+    if sql {
+        let (start, dests) = split_offline_revisions(revisions)?;
+        if !project.uses_stock_env() {
+            let plan = Plan::Stamp {
+                revisions: dests,
+                purge,
+            };
+            return hosted::run_plan_offline(project, global, out, plan, catch, start);
+        }
+        let map = project.map(&catch)?;
+        return offline(project, map, start.as_deref(), &dests, purge, &catch, out);
+    }
+    if !project.uses_stock_env() {
         let plan = Plan::Stamp {
             revisions: revisions.to_vec(),
             purge,
@@ -30,9 +42,6 @@ pub fn run(
         return hosted::run_plan(project, global, out, plan, catch);
     }
     let map = project.map(&catch)?;
-    if sql {
-        return offline(project, map, revisions, purge, &catch, out);
-    }
     let mut conn = project.connect()?;
     // Where DDL is transactional, env.py's begin_transaction() wraps the whole
     // run, table creation and purge included: a failure leaves nothing behind.
@@ -94,16 +103,9 @@ fn stamp_in(
     Ok(())
 }
 
-/// `stamp [start:]rev... --sql`: the version-table statements Alembic prints, from
-/// the given starting revision (else from empty), with no connection.
-fn offline(
-    project: &Project,
-    map: &RevisionMap,
-    revisions: &[String],
-    purge: bool,
-    catch: &Catch,
-    out: &mut Output,
-) -> Result<(), Failure> {
+/// `[start:]rev...` of `stamp --sql`: the one starting revision (if any)
+/// and the destinations.
+fn split_offline_revisions(revisions: &[String]) -> Result<(Option<String>, Vec<String>), Failure> {
     let mut start: Option<&str> = None;
     let mut dests = Vec::with_capacity(revisions.len());
     for r in revisions {
@@ -128,6 +130,20 @@ fn offline(
         }
         dests.push(d.to_string());
     }
+    Ok((start.map(str::to_string), dests))
+}
+
+/// `stamp [start:]rev... --sql`: the version-table statements Alembic prints, from
+/// the given starting revision (else from empty), with no connection.
+fn offline(
+    project: &Project,
+    map: &RevisionMap,
+    start: Option<&str>,
+    dests: &[String],
+    purge: bool,
+    catch: &Catch,
+    out: &mut Output,
+) -> Result<(), Failure> {
     let ctx = project.offline()?;
     // env.py's begin_transaction() has written BEGIN before anything can fail.
     if ctx.transactional_ddl() {
@@ -147,7 +163,7 @@ fn offline(
             rev.map(|r| vec![map.id(r).to_string()]).unwrap_or_default()
         }
     };
-    let steps = stamp_steps(map, &rows, &dests).map_err(|e| catch.failure(e))?;
+    let steps = stamp_steps(map, &rows, dests).map_err(|e| catch.failure(e))?;
     let mut text = String::new();
     let mut heads = Heads::new(&rows);
     let log = project.log();

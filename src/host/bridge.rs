@@ -205,6 +205,7 @@ fn migration_steps<'py>(
         d.set_item("module_id", module_id)?;
         d.set_item("upgrade", step.upgrade)?;
         d.set_item("log", &step.log)?;
+        d.set_item("comment", &step.comment)?;
         d.set_item("version_sql", &step.version_sql)?;
         d.set_item("heads_after", &step.heads_after)?;
         list.append(d)?;
@@ -213,16 +214,35 @@ fn migration_steps<'py>(
 }
 
 /// `dialect` is SQLAlchemy's dialect name (`mysql` or `mariadb` by the URL),
-/// `mariadb` what the server is.
+/// `mariadb` what the server is.  `percent_escape` overrides whether `%` is
+/// doubled: offline it follows the dialect's paramstyle (env.py's
+/// `dialect_opts={"paramstyle": "named"}` turns it off).
 #[pyfunction]
-fn render_ddl(dialect: &str, mariadb: bool, ir: &str) -> PyResult<Vec<String>> {
+#[pyo3(signature = (dialect, mariadb, ir, percent_escape=None))]
+fn render_ddl(
+    dialect: &str,
+    mariadb: bool,
+    ir: &str,
+    percent_escape: Option<bool>,
+) -> PyResult<Vec<String>> {
     let backend = backend(dialect, mariadb)?;
+    let defaults = RenderOptions::offline(backend);
     let opts = RenderOptions {
         mariadb_options: dialect == "mariadb",
-        ..RenderOptions::offline(backend)
+        percent_escape: percent_escape.unwrap_or(defaults.percent_escape),
+        ..defaults
     };
     crate::ddl::render_json_with(ir, backend, opts)
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
+/// Offline: `starting_rev` as full revision ids (Alembic's
+/// `get_current_heads` with `as_sql`).
+#[pyfunction]
+fn resolve_start(py: Python<'_>, revisions: Vec<String>) -> PyResult<Vec<String>> {
+    with_session(|s| s.resolve_start(&revisions))
+        .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
+        .map_err(|e| session_err(py, e.command, e.message))
 }
 
 #[pyfunction]
@@ -256,6 +276,7 @@ pub(super) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     m.add_function(wrap_pyfunction!(version_sql, &m)?)?;
     m.add_function(wrap_pyfunction!(migration_steps, &m)?)?;
     m.add_function(wrap_pyfunction!(render_ddl, &m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_start, &m)?)?;
     m.add_function(wrap_pyfunction!(print_stdout, &m)?)?;
     m.add_function(wrap_pyfunction!(script_heads, &m)?)?;
     m.add_function(wrap_pyfunction!(set_logging_configured, &m)?)?;

@@ -46,6 +46,8 @@ pub struct StepSpec {
     pub upgrade: bool,
     /// `upgrade a -> b, doc` (what follows `Running `).
     pub log: String,
+    /// `upgrade a -> b`: the offline `-- Running …` comment (never the doc).
+    pub comment: String,
     /// Version-table statements, each with the row count it must touch and
     /// the error message (with `%d` for the count found) when it does not.
     pub version_sql: Vec<(String, Option<u64>, String)>,
@@ -62,6 +64,9 @@ pub trait Session {
         backend: Backend,
         url: &str,
     ) -> Result<Vec<StepSpec>, SessionError>;
+    /// Offline, the `starting_rev` entries resolved to full revision ids
+    /// (partial ids and labels allowed, `base` dropped).
+    fn resolve_start(&mut self, revisions: &[String]) -> Result<Vec<String>, SessionError>;
     /// `config.print_stdout` and command output.
     fn print(&mut self, text: &str);
     /// The script directory's heads (`context.get_head_revisions()`).
