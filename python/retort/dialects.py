@@ -45,6 +45,10 @@ class RetortPGDialect(_RetortDriver, PGDialect):
         return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
 
     def set_isolation_level(self, dbapi_connection, level):
+        # psycopg2's set_isolation_level(), which SQLAlchemy calls, first
+        # rolls back the transaction its own SELECTs (get_isolation_level)
+        # may have opened.
+        dbapi_connection.rollback()
         if level == "AUTOCOMMIT":
             dbapi_connection.autocommit = True
             return

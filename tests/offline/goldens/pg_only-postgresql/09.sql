@@ -1,44 +1,20 @@
--- args: downgrade 7a1b2c3d4e04:base --sql
+-- args: upgrade 7a1b2c3d4e04:7a1b2c3d4e05 --sql
 -- exit: 0
 BEGIN;
 
--- Running downgrade 7a1b2c3d4e04 -> 7a1b2c3d4e03
+-- Running upgrade 7a1b2c3d4e04 -> 7a1b2c3d4e05
 
-COMMENT ON TABLE public.tasks IS NULL;
+UPDATE public.tasks SET estimate = 3 WHERE estimate IS NULL;
 
-ALTER TABLE public.tasks ALTER COLUMN title TYPE TEXT;
+COMMIT;
 
-ALTER TABLE public.tasks ALTER COLUMN estimate TYPE VARCHAR(10) USING estimate::varchar;
+CREATE INDEX CONCURRENTLY ix_tasks_estimate ON public.tasks (estimate);
 
-UPDATE alembic_version SET version_num='7a1b2c3d4e03' WHERE alembic_version.version_num = '7a1b2c3d4e04';
+BEGIN;
 
--- Running downgrade 7a1b2c3d4e03 -> 7a1b2c3d4e02
+UPDATE public.tasks SET estimate = estimate + 1;
 
-DROP TABLE events;
-
-UPDATE alembic_version SET version_num='7a1b2c3d4e02' WHERE alembic_version.version_num = '7a1b2c3d4e03';
-
--- Running downgrade 7a1b2c3d4e02 -> 7a1b2c3d4e01
-
-DROP INDEX public.ix_tasks_lower_title;
-
-DROP INDEX public.ix_tasks_open;
-
-DROP INDEX public.ix_tasks_payload;
-
-ALTER TABLE public.tasks DROP COLUMN payload;
-
-UPDATE alembic_version SET version_num='7a1b2c3d4e01' WHERE alembic_version.version_num = '7a1b2c3d4e02';
-
--- Running downgrade 7a1b2c3d4e01 -> 
-
-DROP TABLE public.tasks;
-
-DROP TYPE task_status;
-
-DROP TYPE priority_level;
-
-DELETE FROM alembic_version WHERE alembic_version.version_num = '7a1b2c3d4e01';
+UPDATE alembic_version SET version_num='7a1b2c3d4e05' WHERE alembic_version.version_num = '7a1b2c3d4e04';
 
 COMMIT;
 

@@ -1,10 +1,18 @@
--- args: stamp 7a1b2c3d4e01:7a1b2c3d4e04 --sql
+-- args: downgrade 7a1b2c3d4e05:7a1b2c3d4e04 --sql
 -- exit: 0
 BEGIN;
 
--- Running stamp_revision 7a1b2c3d4e01 -> 7a1b2c3d4e04
+-- Running downgrade 7a1b2c3d4e05 -> 7a1b2c3d4e04
 
-UPDATE alembic_version SET version_num='7a1b2c3d4e04' WHERE alembic_version.version_num = '7a1b2c3d4e01';
+UPDATE public.tasks SET estimate = estimate - 1;
+
+COMMIT;
+
+DROP INDEX CONCURRENTLY public.ix_tasks_estimate;
+
+BEGIN;
+
+UPDATE alembic_version SET version_num='7a1b2c3d4e04' WHERE alembic_version.version_num = '7a1b2c3d4e05';
 
 COMMIT;
 
