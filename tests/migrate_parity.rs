@@ -30,7 +30,7 @@ mod dbsupport;
 mod migsupport;
 
 use dbsupport::{alembic_bin, Kind, Twins};
-use migsupport::{gate, MigProject, Parity};
+use migsupport::{gate, Expect, MigProject, Parity, Step};
 
 fn fixture(kind: Kind, name: &str) {
     let label = format!("fixture {name}");
@@ -81,6 +81,7 @@ parity_tests! {
     mariadb_data_ops: Mariadb "data_ops";
     mariadb_branches: Mariadb "branches";
     mariadb_mysql_only: Mariadb "mysql_only";
+    mariadb_mysql_failure: Mariadb "mysql_failure";
 }
 
 #[test]
@@ -104,4 +105,47 @@ fn mariadb_homegpu() {
 #[ignore = "SQLite move-and-copy batch is not built yet"]
 fn sqlite_batch() {
     fixture(Kind::Sqlite, "sqlite_batch");
+}
+
+/// A step that fails on MariaDB after some of its statements committed
+/// (DDL commits, and commits the DML before it): both tools leave the same
+/// partial state (checked by `Parity::step`), and retort's error says which
+/// statements stayed — exactly those, not the DML rolled back after the
+/// last DDL statement nor the one that failed.
+#[test]
+fn mariadb_failing_step_reports_what_stayed() {
+    let label = "fixture mysql_failure (report)".to_string();
+    if !gate(&label) {
+        return;
+    }
+    let Some(alembic) = alembic_bin() else { return };
+    let Some(twins) = Twins::create(Kind::Mariadb, &alembic) else {
+        return;
+    };
+    let project = MigProject::fixture("mysql_failure", &twins);
+    let mut parity = Parity::new(label, Kind::Mariadb, &twins, project, alembic);
+    parity.step(&Step::new("upgrade +1", Expect::Success));
+    parity.step(&Step::new("-x fail=1 upgrade +1", Expect::Failure));
+    let stderr = &parity.last_retort_stderr;
+    let (_, report) = stderr
+        .split_once("MySQL commits DDL as it runs")
+        .unwrap_or_else(|| panic!("no report of the applied statements in:\n{stderr}"));
+    for stayed in [
+        "DELETE FROM ledger WHERE id IN (1, 2);",
+        "INSERT INTO ledger (id, note) VALUES (1, 'before the DDL');",
+        "CREATE TABLE IF NOT EXISTS audit",
+        "6e1f2a3b4c02_half_applied.py",
+        "still shows 6e1f2a3b4c01",
+    ] {
+        assert!(
+            report.contains(stayed),
+            "{stayed:?} missing from:\n{report}"
+        );
+    }
+    for gone in ["after the DDL", "no_such_function"] {
+        assert!(
+            !report.contains(gone),
+            "{gone:?} reported as applied:\n{report}"
+        );
+    }
 }

@@ -13,6 +13,7 @@ import importlib.machinery
 import importlib.util
 import json
 import logging
+import re
 import sys
 
 import sqlalchemy
@@ -126,6 +127,9 @@ class MigrationContext:
             self.connection = connection
             self._in_external_transaction = connection is not None and connection.in_transaction()
         self.output_buffer = opts.get("output_buffer") or sys.stdout
+        # MySQL/MariaDB online: the statements of the running step, for the
+        # report of what a failing step left behind (see _StepRecord).
+        self._step_record = None
         self.purge = opts.get("purge", False)
         self.version_table = opts.get("version_table") or "alembic_version"
         self.version_table_schema = opts.get("version_table_schema")
@@ -274,9 +278,10 @@ class MigrationContext:
         conn = self.connection
         if execution_options:
             conn = conn.execution_options(**execution_options)
-        if params is None:
-            return conn.execute(construct)
-        return conn.execute(construct, params)
+        with self._recorded(construct):
+            if params is None:
+                return conn.execute(construct)
+            return conn.execute(construct, params)
 
     def execute(self, sql, execution_options=None):
         self._exec(sql, None, execution_options)
@@ -294,7 +299,13 @@ class MigrationContext:
                 self.impl.static_output(_statement(sql))
             return
         for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir)):
-            self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
+            with self._recorded(sql, ddl=True):
+                self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
+
+    def _recorded(self, statement, ddl=None):
+        if self._step_record is None:
+            return contextlib.nullcontext()
+        return self._step_record.statement(statement, _is_ddl(statement) if ddl is None else ddl)
 
     @property
     def bind(self):
@@ -319,25 +330,37 @@ class MigrationContext:
         steps = _retort.migration_steps(list(heads), self._url(), *self._version_args())
         current = list(heads)
         for step in steps:
-            with self.begin_transaction(_per_migration=True):
-                if self.as_sql and not current:
-                    # Offline, a run from empty starts with the table.
-                    self.impl.static_output(_statement(_retort.version_sql("create", *self._version_args())))
-                log.info("Running %s", step["log"])
+            try:
+                self._run_step(step, current, kw)
+            except BaseException as e:
+                if self._step_record is not None:
+                    e.add_note(self._step_record.report(step, current))
+                raise
+            finally:
+                self._step_record = None
+            current = step["heads_after"]
+
+    def _run_step(self, step, current, kw):
+        if not self.as_sql and self.dialect.name in ("mysql", "mariadb"):
+            self._step_record = _StepRecord(self.dialect)
+        with self.begin_transaction(_per_migration=True):
+            if self.as_sql and not current:
+                # Offline, a run from empty starts with the table.
+                self.impl.static_output(_statement(_retort.version_sql("create", *self._version_args())))
+            log.info("Running %s", step["log"])
+            if self.as_sql:
+                self.impl.static_output("-- Running %s" % step["comment"])
+            if step["path"] is not None:
+                self._run_script(step, kw)
+            for sql, expect, message in step["version_sql"]:
                 if self.as_sql:
-                    self.impl.static_output("-- Running %s" % step["comment"])
-                if step["path"] is not None:
-                    self._run_script(step, kw)
-                for sql, expect, message in step["version_sql"]:
-                    if self.as_sql:
-                        self.impl.static_output(_statement(sql))
-                        continue
-                    result = self._exec_sql(sql)
-                    if expect is not None and result.rowcount != expect:
-                        raise CommandError(message % result.rowcount)
-                current = step["heads_after"]
-                for callback in self.on_version_apply_callbacks:
-                    callback(ctx=self, step=step, heads=set(step["heads_after"]), run_args=kw)
+                    self.impl.static_output(_statement(sql))
+                    continue
+                result = self._exec_sql(sql)
+                if expect is not None and result.rowcount != expect:
+                    raise CommandError(message % result.rowcount)
+            for callback in self.on_version_apply_callbacks:
+                callback(ctx=self, step=step, heads=set(step["heads_after"]), run_args=kw)
 
     def _url(self):
         """The URL `current` prints (password hidden); offline, none."""
@@ -379,6 +402,65 @@ class StepRuntime:
 
     def execute(self, statement, params=None):
         return self._context._exec(statement, params)
+
+
+_DDL_START = re.compile(r"\s*(CREATE|ALTER|DROP|RENAME|TRUNCATE)\b", re.I)
+
+
+def _is_ddl(construct):
+    if isinstance(construct, sa_schema.DDLElement):
+        return True
+    if isinstance(construct, str):
+        return bool(_DDL_START.match(construct))
+    return isinstance(construct, sqlalchemy.TextClause) and bool(_DDL_START.match(construct.text))
+
+
+class _StepRecord:
+    """The statements one step ran on MySQL/MariaDB.  There every DDL
+    statement commits, and commits whatever the step's transaction held
+    before it, so when the step fails those stay applied while the version
+    table still names the previous revision.  Alembic leaves that to be
+    discovered; retort says exactly which statements they were."""
+
+    def __init__(self, dialect):
+        self.dialect = dialect
+        self.entries = []  # [statement, is DDL, completed]
+
+    @contextlib.contextmanager
+    def statement(self, construct, ddl):
+        entry = [construct, ddl, False]
+        self.entries.append(entry)
+        yield
+        entry[2] = True
+
+    def applied(self):
+        # Everything up to the last DDL statement attempted was committed
+        # (a DDL statement commits before it runs); later DML was rolled back.
+        last_ddl = max((i for i, e in enumerate(self.entries) if e[1]), default=-1)
+        return [self._text(s) for s, _, done in self.entries[: last_ddl + 1] if done]
+
+    def _text(self, statement):
+        if isinstance(statement, str):
+            return statement.strip()
+        try:
+            return str(statement.compile(dialect=self.dialect)).strip()
+        except Exception:  # noqa: BLE001 - a report must not fail the report
+            return repr(statement)
+
+    def report(self, step, heads_before):
+        where = "revision %s (%s)" % (step["revision"], step["path"]) if step["path"] else "this stamp"
+        version = ", ".join(heads_before) if heads_before else "no revision"
+        applied = self.applied()
+        if not applied:
+            return "MySQL: no statement of %s had been committed; the version table still shows %s." % (
+                where,
+                version,
+            )
+        lines = "\n".join("    " + sql.replace("\n", "\n    ") + ";" for sql in applied)
+        return (
+            "MySQL commits DDL as it runs: these statements of %s were applied before the failure "
+            "and stay in the database, while the version table still shows %s:\n%s" % (where, version, lines)
+        )
 
 
 def _statement(sql):

@@ -457,6 +457,8 @@ pub struct Parity<'a> {
     /// Steps run so far: command, exit code, Alembic's revisions after.
     transcript: Vec<String>,
     pub started: Instant,
+    /// retort's stderr in the last step (for checks beyond parity).
+    pub last_retort_stderr: String,
 }
 
 const MAX_WALK: usize = 64;
@@ -478,6 +480,7 @@ impl<'a> Parity<'a> {
             snap: Snapshotter::spawn(&alembic),
             transcript: Vec::new(),
             started: Instant::now(),
+            last_retort_stderr: String::new(),
         }
     }
 
@@ -590,6 +593,7 @@ impl<'a> Parity<'a> {
             eprintln!("[{} {:?}] {line}", self.label, self.kind);
         }
         self.transcript.push(line);
+        self.last_retort_stderr = b.stderr;
         sa
     }
 
