@@ -52,6 +52,20 @@ pub struct StepSpec {
     pub heads_after: Vec<String>,
 }
 
+/// A `[tool.alembic]` value as `config.get_alembic_option()` returns it
+/// (`%(here)s` already substituted).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionValue {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    List(Vec<String>),
+    /// A table of strings: a dict.
+    Dict(Vec<(String, String)>),
+    /// An array of tables: a list of dicts.
+    Dicts(Vec<Vec<(String, String)>>),
+}
+
 /// The command's side of a run of env.py.
 pub trait Session {
     /// The steps to run from `heads` (the version table's rows).
@@ -66,6 +80,9 @@ pub trait Session {
     fn print(&mut self, text: &str);
     /// The script directory's heads (`context.get_head_revisions()`).
     fn script_heads(&mut self) -> Vec<String>;
+    /// `name` in `[tool.alembic]` of the project's pyproject.toml (`None`
+    /// when absent or when there is no such file).
+    fn toml_option(&mut self, name: &str) -> Result<Option<OptionValue>, SessionError>;
 }
 
 /// The command line as env.py can see it (`context.get_x_argument()`,
