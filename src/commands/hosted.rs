@@ -196,6 +196,10 @@ impl Session for HostedSession<'_> {
         self.out.line(text);
     }
 
+    fn flush(&mut self) {
+        self.out.flush();
+    }
+
     fn script_heads(&mut self) -> Vec<String> {
         self.map
             .heads()

@@ -10,6 +10,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use crate::db::{Backend, Cell, Db, DbError, DbUrl, Dialect, VersionTable};
 use crate::ddl::RenderOptions;
 
+use super::interpreter;
 use super::session::{with_session, OptionValue};
 
 pyo3::create_exception!(_retort, DbErrorPy, PyException);
@@ -182,9 +183,14 @@ fn migration_steps<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let backend = backend(dialect, mariadb)?;
     let table = VersionTable::new(table, schema, pk);
-    let steps = with_session(|s| s.steps(&heads, &table, backend, url))
-        .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
-        .map_err(|e| session_err(py, e.command, e.message))?;
+    interpreter::flush_stdout(py);
+    let steps = with_session(|s| {
+        let steps = s.steps(&heads, &table, backend, url);
+        s.flush();
+        steps
+    })
+    .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
+    .map_err(|e| session_err(py, e.command, e.message))?;
     let list = PyList::empty(py);
     for step in steps {
         let d = PyDict::new(py);
@@ -226,8 +232,12 @@ fn render_ddl(dialect: &str, mariadb: bool, ir: &str) -> PyResult<Vec<String>> {
 }
 
 #[pyfunction]
-fn print_stdout(text: &str) {
-    with_session(|s| s.print(text));
+fn print_stdout(py: Python<'_>, text: &str) {
+    interpreter::flush_stdout(py);
+    with_session(|s| {
+        s.print(text);
+        s.flush();
+    });
 }
 
 #[pyfunction]

@@ -78,6 +78,9 @@ pub trait Session {
     ) -> Result<Vec<StepSpec>, SessionError>;
     /// `config.print_stdout` and command output.
     fn print(&mut self, text: &str);
+    /// Writes out what the command has printed so far (Python prints to
+    /// the same stdout between the command's own lines).
+    fn flush(&mut self);
     /// The script directory's heads (`context.get_head_revisions()`).
     fn script_heads(&mut self) -> Vec<String>;
     /// `name` in `[tool.alembic]` of the project's pyproject.toml (`None`
@@ -142,9 +145,10 @@ pub fn run_env(run: &EnvRun, session: &mut dyn Session) -> Result<(), HostError>
             .import("retort.runner")
             .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
         let command = command_dict(py, run).map_err(|e| HostError::Setup(e.to_string()))?;
-        let result = runner
-            .call_method1("main", (command,))
-            .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
+        let result = runner.call_method1("main", (command,));
+        // What env.py printed comes before anything the command says next.
+        interpreter::flush_stdout(py);
+        let result = result.map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
         if result.is_none() {
             return Ok(());
         }
