@@ -41,9 +41,11 @@ pub(crate) fn report(
         match r {
             Resolved::Rev(i) => out.line(&describe.log_entry(i, false)),
             // Alembic fails with AttributeError on these.
-            Resolved::Base | Resolved::Nothing => return Err(Failure::Crash(format!(
+            Resolved::Base | Resolved::Nothing => {
+                return Err(Failure::Crash(format!(
                 "'{rev}' walks past the base of the revision graph; there is no revision to show"
-            ))),
+            )))
+            }
         }
     }
     Ok(())
