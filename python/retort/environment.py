@@ -256,6 +256,12 @@ class MigrationContext:
                 self._ensure_version_table()
         url = self.connection.engine.url.render_as_string(hide_password=True)
         steps = _retort.migration_steps(list(heads), url, *self._version_args())
+        # Alembic imports the scripts (building its revision map) before the
+        # first step: one that cannot be imported stops the run with nothing
+        # migrated, rather than after the steps before it.
+        for step in steps:
+            if step["path"] is not None:
+                _load_script(step["path"], step["module_id"])
         for step in steps:
             with self.begin_transaction(_per_migration=True):
                 log.info("Running %s", step["log"])
