@@ -78,15 +78,25 @@ class Config:
         return self.get_section_option(self.config_ini_section, name, default)
 
     def get_alembic_option(self, name, default=None):
+        """The ini's main section first, then ``[tool.alembic]`` (read in Rust,
+        ``%(here)s`` substituted; lists, dicts, ints and booleans as TOML has
+        them)."""
         if self.file_config.has_option(self.config_ini_section, name):
             return self.file_config.get(self.config_ini_section, name)
         return _retort.toml_option(name, default)
 
     def get_alembic_boolean_option(self, name):
-        value = self.get_alembic_option(name)
-        if isinstance(value, str):
-            return value.strip().lower() in ("true", "yes", "on", "y", "t", "1")
-        return bool(value)
+        """Alembic's rule: the ini value must be exactly ``true``; a TOML value
+        must be a boolean."""
+        if self.file_config.has_option(self.config_ini_section, name):
+            return self.file_config.get(self.config_ini_section, name) == "true"
+        try:
+            value = _retort.toml_option(name, False)
+        except Exception:  # not a value of any type Alembic reads: not a boolean either
+            value = None
+        if not isinstance(value, bool):
+            raise _command_error("boolean value expected for TOML parameter %r" % (name,))
+        return value
 
     def get_template_directory(self):
         raise _command_error("retort has no template directory of Alembic's")

@@ -328,6 +328,12 @@ class MigrationContext:
             if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
                 self._ensure_version_table()
         steps = _retort.migration_steps(list(heads), self._url(), *self._version_args())
+        # Alembic imports the scripts (building its revision map) before the
+        # first step: one that cannot be imported stops the run with nothing
+        # migrated, rather than after the steps before it.
+        for step in steps:
+            if step["path"] is not None:
+                _load_script(step["path"], step["module_id"])
         current = list(heads)
         for step in steps:
             try:

@@ -66,7 +66,9 @@ impl Project {
             table: VersionTable::default(),
             log,
         };
-        log_context(&connected.log, connected.db.backend(), false);
+        // Alembic picks its impl by the URL's dialect name: a mysql:// URL on
+        // a MariaDB server still logs MySQLImpl.
+        log_context(&connected.log, connected.url.backend(), false);
         Ok(connected)
     }
 }

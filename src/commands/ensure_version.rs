@@ -1,6 +1,7 @@
 //! `ensure_version [--sql]`: create the version table if it is missing.
 
-use super::{Failure, Global, Output, Project};
+use super::hosted::{self, Plan};
+use super::{Catch, Failure, Global, Output, Project};
 
 pub fn run(global: &Global, out: &mut Output, sql: bool) -> Result<(), Failure> {
     let project = Project::load(global)?;
@@ -17,6 +18,10 @@ pub fn run(global: &Global, out: &mut Output, sql: bool) -> Result<(), Failure> 
         }
         out.raw(&text);
         return Ok(());
+    }
+    if !project.uses_stock_env() {
+        // env.py's migration context creates the table it configured.
+        return hosted::run_plan(project, global, out, Plan::EnsureVersion, Catch::default());
     }
     let mut conn = project.connect()?;
     conn.table.ensure(&mut conn.db)?;

@@ -1,9 +1,19 @@
 //! `history [-r RANGE] [-v] [-i]`
 
 use super::branches::history_walk;
+use super::hosted::{self, Plan};
 use super::output::{Describe, Short};
 use super::{emit_warnings, Catch, Failure, Global, Output, Project};
-use crate::revision::RevArg;
+use crate::revision::{RevArg, RevisionMap};
+
+/// What one `history` run lists: the range's bounds as given (`None` for
+/// an empty side) and how.
+pub(crate) struct Listing {
+    base: Option<String>,
+    head: Option<String>,
+    verbose: bool,
+    indicate_current: bool,
+}
 
 pub fn run(
     global: &Global,
@@ -32,55 +42,96 @@ pub fn run(
             }
         }
     };
-    // `-i` and `current` as a bound read the version table (through env.py).
-    let rows: Option<Vec<String>> =
-        if indicate_current || base == Some("current") || head == Some("current") {
-            let mut conn = project.connect()?;
-            Some(conn.rows_creating_table()?)
-        } else {
-            None
-        };
-    let base_text = base.unwrap_or("base");
-    let head_text = head.unwrap_or("heads");
-    let catch = Catch::range(base_text, head_text);
-    let map = project.map(&catch)?;
-    let empty: Vec<String> = Vec::new();
-    let current_rows = rows.as_ref().unwrap_or(&empty);
-    // A `current` bound is the rows themselves; no rows as the lower bound is base.
-    let lower = match base {
-        Some("current") if !current_rows.is_empty() => RevArg::Rows(current_rows),
-        Some("current") | None => RevArg::Str("base"),
-        Some(b) => RevArg::Str(b),
+    let listing = Listing {
+        base: base.map(str::to_string),
+        head: head.map(str::to_string),
+        verbose,
+        indicate_current,
     };
-    let upper = match head {
-        Some("current") if !current_rows.is_empty() => RevArg::Rows(current_rows),
-        Some("current") | None => RevArg::Str("heads"),
-        Some(h) => RevArg::Str(h),
-    };
-    let mut warnings = Vec::new();
-    let order = map
-        .iterate_revisions(upper, lower, history_walk(), &mut warnings)
-        .map_err(|e| match catch.failure(e) {
-            // Alembic crashes with a bare AssertionError here; name the range.
-            Failure::Crash(m) => Failure::Crash(format!(
-                "cannot list history for the range {base_text}:{head_text}: {m}"
-            )),
-            f => f,
-        })?;
-    emit_warnings(warnings);
-    let describe = Describe {
-        map,
-        scripts: &project.scripts,
-    };
-    let short = Short {
-        branches: true,
-        doc: true,
-        parents: true,
-        tree: true,
-    };
-    for i in order {
-        let current = indicate_current && current_rows.iter().any(|r| r == map.id(i));
-        out.line(&describe.cmd_format(i, verbose, short, current));
+    // `-i`, `current` as a bound and `revision_environment` run env.py, which
+    // reads the version table (creating it, as every command but `current`
+    // does when it runs the migration context).
+    let environment = indicate_current
+        || base == Some("current")
+        || head == Some("current")
+        || project.config.asbool_option("revision_environment")?;
+    if !environment {
+        let map = project.map(&listing.catch())?;
+        return listing.report(project, map, None, out);
     }
-    Ok(())
+    if !project.uses_stock_env() {
+        return hosted::run_plan(
+            project,
+            global,
+            out,
+            Plan::History(listing),
+            Catch::default(),
+        );
+    }
+    let mut conn = project.connect()?;
+    let rows = conn.rows_creating_table()?;
+    let map = project.map(&listing.catch())?;
+    listing.report(project, map, Some(&rows), out)
+}
+
+impl Listing {
+    fn catch(&self) -> Catch {
+        Catch::range(
+            self.base.as_deref().unwrap_or("base"),
+            self.head.as_deref().unwrap_or("heads"),
+        )
+    }
+
+    /// Prints the listing; `rows` are the version table's when env.py ran.
+    pub(crate) fn report(
+        &self,
+        project: &Project,
+        map: &RevisionMap,
+        rows: Option<&[String]>,
+        out: &mut Output,
+    ) -> Result<(), Failure> {
+        let (base, head) = (self.base.as_deref(), self.head.as_deref());
+        let base_text = base.unwrap_or("base");
+        let head_text = head.unwrap_or("heads");
+        let catch = self.catch();
+        let current_rows = rows.unwrap_or_default();
+        // A `current` bound is the rows themselves; no rows as a bound is the
+        // default bound (Alembic passes the empty tuple, which is falsy).
+        let lower = match base {
+            Some("current") if !current_rows.is_empty() => RevArg::Rows(current_rows),
+            Some("current") | None => RevArg::Str("base"),
+            Some(b) => RevArg::Str(b),
+        };
+        let upper = match head {
+            Some("current") if !current_rows.is_empty() => RevArg::Rows(current_rows),
+            Some("current") | None => RevArg::Str("heads"),
+            Some(h) => RevArg::Str(h),
+        };
+        let mut warnings = Vec::new();
+        let order = map
+            .iterate_revisions(upper, lower, history_walk(), &mut warnings)
+            .map_err(|e| match catch.failure(e) {
+                // Alembic crashes with a bare AssertionError here; name the range.
+                Failure::Crash(m) => Failure::Crash(format!(
+                    "cannot list history for the range {base_text}:{head_text}: {m}"
+                )),
+                f => f,
+            })?;
+        emit_warnings(warnings);
+        let describe = Describe {
+            map,
+            scripts: &project.scripts,
+        };
+        let short = Short {
+            branches: true,
+            doc: true,
+            parents: true,
+            tree: true,
+        };
+        for i in order {
+            let current = self.indicate_current && current_rows.iter().any(|r| r == map.id(i));
+            out.line(&describe.cmd_format(i, self.verbose, short, current));
+        }
+        Ok(())
+    }
 }

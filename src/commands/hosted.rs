@@ -3,9 +3,10 @@
 //! when env.py's migration context asks for its steps.
 
 use super::{Catch, Failure, Global, Output, Project};
+use crate::config::TomlValue;
 use crate::db::{Backend, VersionTable};
-use crate::host::{self, EnvRun, HostError, Session, SessionError, StepSpec};
-use crate::revision::RevisionMap;
+use crate::host::{self, EnvRun, HostError, OptionValue, Session, SessionError, StepSpec};
+use crate::revision::{RevArg, RevisionMap};
 use crate::runtime::{stamp_steps, Heads, Step, VersionOp};
 
 /// What the command does with the heads env.py's context read.
@@ -20,6 +21,14 @@ pub(crate) enum Plan {
     Current { verbose: bool, check_heads: bool },
     /// `stamp REV...`: version-table steps only.
     Stamp { revisions: Vec<String>, purge: bool },
+    /// `ensure_version`: the context creates the version table it was
+    /// configured with when it finds no rows; there is nothing to run.
+    EnsureVersion,
+    /// `history` when it reads the database (`-i`, a `current` bound,
+    /// `revision_environment`): prints, runs nothing.
+    History(super::history::Listing),
+    /// `show current`: prints, runs nothing.
+    ShowCurrent,
 }
 
 struct HostedSession<'a> {
@@ -157,6 +166,21 @@ impl Session for HostedSession<'_> {
             Plan::Stamp { revisions, .. } => {
                 stamp_steps(self.map, heads, revisions).map_err(|e| self.catch.failure(e))?
             }
+            Plan::EnsureVersion => Vec::new(),
+            Plan::History(listing) => {
+                listing.report(self.project, self.map, Some(heads), self.out)?;
+                Vec::new()
+            }
+            Plan::ShowCurrent => {
+                super::show::report(
+                    self.project,
+                    self.map,
+                    RevArg::Rows(heads),
+                    "current",
+                    self.out,
+                )?;
+                Vec::new()
+            }
             Plan::Migrate {
                 target, upgrade, ..
             } => {
@@ -199,12 +223,35 @@ impl Session for HostedSession<'_> {
         self.out.line(text);
     }
 
+    fn flush(&mut self) {
+        self.out.flush();
+    }
+
     fn script_heads(&mut self) -> Vec<String> {
         self.map
             .heads()
             .iter()
             .map(|&h| self.map.id(h).to_string())
             .collect()
+    }
+
+    fn toml_option(&mut self, name: &str) -> Result<Option<OptionValue>, SessionError> {
+        let value = self
+            .project
+            .config
+            .toml_value(name)
+            .map_err(|e| SessionError {
+                command: e.is_command_error(),
+                message: e.to_string(),
+            })?;
+        Ok(value.map(|v| match v {
+            TomlValue::Str(s) => OptionValue::Str(s),
+            TomlValue::Int(i) => OptionValue::Int(i),
+            TomlValue::Bool(b) => OptionValue::Bool(b),
+            TomlValue::List(items) => OptionValue::List(items),
+            TomlValue::Table(pairs) => OptionValue::Dict(pairs),
+            TomlValue::Tables(tables) => OptionValue::Dicts(tables),
+        }))
     }
 }
 
@@ -320,6 +367,9 @@ fn run_env_py(
         Plan::Migrate { upgrade: false, .. } => "downgrade",
         Plan::Current { .. } => "current",
         Plan::Stamp { .. } => "stamp",
+        Plan::EnsureVersion => "ensure_version",
+        Plan::History(_) => "history",
+        Plan::ShowCurrent => "show",
     };
     let mut run = env_run(project, global, command)?;
     if let Some(start) = &offline {
@@ -336,6 +386,7 @@ fn run_env_py(
             run.destination_rev = revisions.first().cloned();
             run.purge = *purge;
         }
+        Plan::EnsureVersion | Plan::History(_) | Plan::ShowCurrent => {}
     }
     let mut session = HostedSession {
         project,

@@ -100,9 +100,9 @@ impl Config {
             Some(TomlValue::Str(s)) => Ok(Some(s)),
             Some(TomlValue::Int(i)) => Ok(Some(i.to_string())),
             Some(TomlValue::Bool(b)) => Ok(Some(if b { "True" } else { "False" }.to_string())),
-            Some(TomlValue::List(_)) | Some(TomlValue::Tables(_)) => Err(ConfigError::Command(
-                format!("unsupported TOML value type for key: '{name}'"),
-            )),
+            Some(TomlValue::List(_) | TomlValue::Tables(_) | TomlValue::Table(_)) => Err(
+                ConfigError::Command(format!("unsupported TOML value type for key: '{name}'")),
+            ),
         }
     }
 

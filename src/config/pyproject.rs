@@ -13,6 +13,9 @@ pub enum TomlValue {
     List(Vec<String>),
     /// An array of tables (`[[tool.alembic.post_write_hooks]]`).
     Tables(Vec<Vec<(String, String)>>),
+    /// A table of strings (`[tool.alembic.<name>]`), which Alembic hands
+    /// env.py as a dict.
+    Table(Vec<(String, String)>),
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +82,11 @@ impl ToolAlembic {
                 }
                 TomlValue::Tables(tables)
             }
+            toml::Value::Table(t) => TomlValue::Table(
+                t.iter()
+                    .map(|(k, v)| Ok((k.clone(), fmt(v.as_str().ok_or_else(unsupported)?)?)))
+                    .collect::<Result<_, ConfigError>>()?,
+            ),
             toml::Value::Array(items) => TomlValue::List(
                 items
                     .iter()

@@ -10,7 +10,8 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use crate::db::{Backend, Cell, Db, DbError, DbUrl, Dialect, VersionTable};
 use crate::ddl::RenderOptions;
 
-use super::session::with_session;
+use super::interpreter;
+use super::session::{with_session, OptionValue};
 
 pyo3::create_exception!(_retort, DbErrorPy, PyException);
 
@@ -182,9 +183,14 @@ fn migration_steps<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let backend = backend(dialect, mariadb)?;
     let table = VersionTable::new(table, schema, pk);
-    let steps = with_session(|s| s.steps(&heads, &table, backend, url))
-        .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
-        .map_err(|e| session_err(py, e.command, e.message))?;
+    interpreter::flush_stdout(py);
+    let steps = with_session(|s| {
+        let steps = s.steps(&heads, &table, backend, url);
+        s.flush();
+        steps
+    })
+    .ok_or_else(|| PyRuntimeError::new_err("no retort command is running"))?
+    .map_err(|e| session_err(py, e.command, e.message))?;
     let list = PyList::empty(py);
     for step in steps {
         let d = PyDict::new(py);
@@ -246,8 +252,12 @@ fn resolve_start(py: Python<'_>, revisions: Vec<String>) -> PyResult<Vec<String>
 }
 
 #[pyfunction]
-fn print_stdout(text: &str) {
-    with_session(|s| s.print(text));
+fn print_stdout(py: Python<'_>, text: &str) {
+    interpreter::flush_stdout(py);
+    with_session(|s| {
+        s.print(text);
+        s.flush();
+    });
 }
 
 #[pyfunction]
@@ -260,11 +270,47 @@ fn set_logging_configured(on: bool) {
     LOGGING.store(if on { 2 } else { 1 }, Ordering::Relaxed);
 }
 
+fn dict_of<'py>(py: Python<'py>, pairs: &[(String, String)]) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (k, v) in pairs {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
+
+fn option_object(py: Python<'_>, value: &OptionValue) -> PyResult<Py<PyAny>> {
+    Ok(match value {
+        OptionValue::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
+        OptionValue::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
+        OptionValue::Bool(b) => pyo3::types::PyBool::new(py, *b)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        OptionValue::List(items) => PyList::new(py, items)?.into_any().unbind(),
+        OptionValue::Dict(pairs) => dict_of(py, pairs)?.into_any().unbind(),
+        OptionValue::Dicts(tables) => {
+            let list = PyList::empty(py);
+            for pairs in tables {
+                list.append(dict_of(py, pairs)?)?;
+            }
+            list.into_any().unbind()
+        }
+    })
+}
+
+/// `name` of `[tool.alembic]` as Alembic's `Config._get_toml_config_value`
+/// returns it, or `default` when it is absent.
 #[pyfunction]
 #[pyo3(signature = (name, default=None))]
-fn toml_option(py: Python<'_>, name: &str, default: Option<Py<PyAny>>) -> Py<PyAny> {
-    let _ = name;
-    default.unwrap_or_else(|| py.None())
+fn toml_option(py: Python<'_>, name: &str, default: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+    let found = with_session(|s| s.toml_option(name))
+        .transpose()
+        .map_err(|e| session_err(py, e.command, e.message))?
+        .flatten();
+    match found {
+        Some(value) => option_object(py, &value),
+        None => Ok(default.unwrap_or_else(|| py.None())),
+    }
 }
 
 pub(super) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {

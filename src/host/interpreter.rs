@@ -95,3 +95,12 @@ pub(super) fn describe(py: Python<'_>, err: &PyErr) -> String {
         Err(_) => err.to_string(),
     }
 }
+
+/// Writes out what Python has buffered for stdout, so that text the command
+/// prints from Rust lands after it, in the order Alembic would print both.
+pub(super) fn flush_stdout(py: Python<'_>) {
+    if let Ok(stdout) = py.import("sys").and_then(|sys| sys.getattr("stdout")) {
+        // A closed or broken stdout: nothing more can be shown anyway.
+        let _ = stdout.call_method0("flush");
+    }
+}

@@ -13,4 +13,4 @@ mod interpreter;
 mod session;
 
 pub use bridge::logging_configured;
-pub use session::{run_env, EnvRun, HostError, Session, SessionError, StepSpec};
+pub use session::{run_env, EnvRun, HostError, OptionValue, Session, SessionError, StepSpec};

@@ -54,6 +54,20 @@ pub struct StepSpec {
     pub heads_after: Vec<String>,
 }
 
+/// A `[tool.alembic]` value as `config.get_alembic_option()` returns it
+/// (`%(here)s` already substituted).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionValue {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    List(Vec<String>),
+    /// A table of strings: a dict.
+    Dict(Vec<(String, String)>),
+    /// An array of tables: a list of dicts.
+    Dicts(Vec<Vec<(String, String)>>),
+}
+
 /// The command's side of a run of env.py.
 pub trait Session {
     /// The steps to run from `heads` (the version table's rows).
@@ -69,8 +83,14 @@ pub trait Session {
     fn resolve_start(&mut self, revisions: &[String]) -> Result<Vec<String>, SessionError>;
     /// `config.print_stdout` and command output.
     fn print(&mut self, text: &str);
+    /// Writes out what the command has printed so far (Python prints to
+    /// the same stdout between the command's own lines).
+    fn flush(&mut self);
     /// The script directory's heads (`context.get_head_revisions()`).
     fn script_heads(&mut self) -> Vec<String>;
+    /// `name` in `[tool.alembic]` of the project's pyproject.toml (`None`
+    /// when absent or when there is no such file).
+    fn toml_option(&mut self, name: &str) -> Result<Option<OptionValue>, SessionError>;
 }
 
 /// The command line as env.py can see it (`context.get_x_argument()`,
@@ -130,9 +150,10 @@ pub fn run_env(run: &EnvRun, session: &mut dyn Session) -> Result<(), HostError>
             .import("retort.runner")
             .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
         let command = command_dict(py, run).map_err(|e| HostError::Setup(e.to_string()))?;
-        let result = runner
-            .call_method1("main", (command,))
-            .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
+        let result = runner.call_method1("main", (command,));
+        // What env.py printed comes before anything the command says next.
+        interpreter::flush_stdout(py);
+        let result = result.map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
         if result.is_none() {
             return Ok(());
         }

@@ -6,6 +6,9 @@
 //! The scratch databases, the tools' paths and the Alembic fork server come
 //! from `tests/dbsupport` (included read-only by the suite).
 
+// Each suite that includes this module uses a part of it.
+#![allow(dead_code)]
+
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};
@@ -124,6 +127,25 @@ impl MigProject {
             alembic_env: Vec::new(),
             retort_env: Vec::new(),
             steps,
+        }
+    }
+
+    /// A project the caller made in `tmp` (at `dir`, its canonical path):
+    /// one ini per tool, no extra environment, no explicit steps.
+    pub fn made(
+        tmp: tempfile::TempDir,
+        dir: PathBuf,
+        alembic_ini: PathBuf,
+        retort_ini: PathBuf,
+    ) -> MigProject {
+        MigProject {
+            _tmp: tmp,
+            dir,
+            alembic_ini,
+            retort_ini,
+            alembic_env: Vec::new(),
+            retort_env: Vec::new(),
+            steps: None,
         }
     }
 
