@@ -29,14 +29,15 @@ pub fn cache_dir() -> PathBuf {
 /// `(requirement, version)` of corpus `name` in the pins file.
 fn pin(name: &str) -> (String, String) {
     let path = manifest().join("tests/corpora/pins");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     for line in text.lines() {
         let mut words = line.split_whitespace();
         if words.next() != Some(name) {
             continue;
         }
-        let req = words.next().unwrap_or_else(|| panic!("pins: no requirement for {name}"));
+        let req = words
+            .next()
+            .unwrap_or_else(|| panic!("pins: no requirement for {name}"));
         let (_, version) = req
             .split_once("==")
             .unwrap_or_else(|| panic!("pins: {req} is not pinned with =="));
@@ -59,13 +60,14 @@ pub fn unpacked(name: &str, alembic: &Path) -> Option<PathBuf> {
         .arg(name)
         .env("RETORT_CORPORA_CACHE", cache_dir())
         .env("RETORT_CORPORA_PYTHON", alembic.with_file_name("python"))
-        .status();
+        .status()
+        .map_or_else(|e| e.to_string(), |s| s.to_string());
     if dir.is_dir() {
         return Some(dir);
     }
     dbsupport::skip(&format!(
         "corpus {name}: {req} is neither in the cache ({}) nor downloadable \
-         (scripts/fetch-corpora.sh {name}: {status:?})",
+         (scripts/fetch-corpora.sh {name}: {status})",
         dir.display()
     ));
     None
