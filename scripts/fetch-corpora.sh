@@ -2,6 +2,7 @@
 # Downloads the pinned packages of tests/corpora/pins (pip, --require-hashes)
 # and unpacks only their migrations into the corpora cache:
 #   ${RETORT_CORPORA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/retort-corpora}/<name>-<version>/
+# (target/retort-corpora without either variable).
 # Idempotent: a corpus already unpacked is not fetched again.  Each corpus is
 # unpacked into a temporary directory and renamed into place, so concurrent
 # runs (one per test process) never see half a corpus.
@@ -11,7 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${RETORT_CORPORA_PYTHON:-.venv/bin/python}
-cache=${RETORT_CORPORA_CACHE:-${XDG_CACHE_HOME:-${HOME:?}/.cache}/retort-corpora}
+base=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+cache=${RETORT_CORPORA_CACHE:-${base:-$PWD/target}/retort-corpora}
 mkdir -p "$cache"
 
 failed=0
