@@ -20,3 +20,7 @@ if ! cmp -s requirements-host.txt "$stamp" 2>/dev/null; then
     .venv-sa/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-host.txt
     cp requirements-host.txt "$stamp"
 fi
+# The real-world migration corpora of tests/corpora_parity.rs (pinned packages,
+# cached outside the repository).  Without network the tests say so: they fail
+# on CI and print a SKIPPED banner locally.
+scripts/fetch-corpora.sh || echo "dev-env: could not fetch every corpus (see above)" >&2

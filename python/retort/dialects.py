@@ -11,6 +11,7 @@ from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.dialects.postgresql.pg_catalog import INT2VECTOR, OIDVECTOR
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 from . import dbapi
@@ -37,9 +38,32 @@ class _RetortDriver:
         return True
 
 
+class _SpaceVector:
+    """``int2vector`` / ``oidvector`` (``pg_index.indkey``, ``indoption``...):
+    like psycopg2, the driver hands them over as text (``'0 1'``), which
+    reflection reads as lists of ints, as SQLAlchemy's psycopg dialects do."""
+
+    def result_processor(self, dialect, coltype):
+        def process(value):
+            if value is None or isinstance(value, list):
+                return value
+            return [int(p) for p in value.split()]
+
+        return process
+
+
+class _RetortINT2VECTOR(_SpaceVector, INT2VECTOR):
+    pass
+
+
+class _RetortOIDVECTOR(_SpaceVector, OIDVECTOR):
+    pass
+
+
 class RetortPGDialect(_RetortDriver, PGDialect):
     supports_statement_cache = True
     supports_native_decimal = True
+    colspecs = {**PGDialect.colspecs, INT2VECTOR: _RetortINT2VECTOR, OIDVECTOR: _RetortOIDVECTOR}
 
     def get_isolation_level_values(self, dbapi_connection):
         return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")

@@ -100,6 +100,9 @@ pub struct MigProject {
     pub retort_env: Vec<(String, String)>,
     /// Explicit steps (`steps` file of the fixture), if any.
     pub steps: Option<Vec<Step>>,
+    /// The steps that end the walk: `upgrade head` and `downgrade base`
+    /// ([`MigProject::default_tail`]) unless a project says otherwise.
+    pub tail: Vec<Step>,
 }
 
 impl MigProject {
@@ -107,10 +110,21 @@ impl MigProject {
     /// into `alembic.ini` / `retort.ini`, one URL each.
     pub fn fixture(name: &str, twins: &Twins) -> MigProject {
         let src = manifest().join("tests/fixtures/migrate").join(name);
+        MigProject::assembled(&[(src, PathBuf::new())], twins)
+    }
+
+    /// A project assembled from trees copied into one temporary directory,
+    /// each `(source, destination relative to the project)`, later trees
+    /// over earlier ones.  The first holds `alembic.ini` (rewritten into
+    /// `alembic.ini` / `retort.ini`, one URL each) and perhaps `steps`.
+    pub fn assembled(trees: &[(PathBuf, PathBuf)], twins: &Twins) -> MigProject {
+        let src = &trees.first().expect("at least one tree").0;
         let tmp = tempfile::tempdir().expect("tempdir");
         // Symlink-free, so both tools see the same paths.
         let dir = std::fs::canonicalize(tmp.path()).expect("canonicalize");
-        copy_tree(&src, &dir);
+        for (from, to) in trees {
+            copy_tree(from, &dir.join(to));
+        }
         let ini = std::fs::read_to_string(src.join("alembic.ini")).expect("read alembic.ini");
         let alembic_ini = dir.join("alembic.ini");
         let retort_ini = dir.join("retort.ini");
@@ -127,6 +141,7 @@ impl MigProject {
             alembic_env: Vec::new(),
             retort_env: Vec::new(),
             steps,
+            tail: MigProject::default_tail(),
         }
     }
 
@@ -146,7 +161,16 @@ impl MigProject {
             alembic_env: Vec::new(),
             retort_env: Vec::new(),
             steps: None,
+            tail: MigProject::default_tail(),
         }
+    }
+
+    /// `upgrade head` and `downgrade base`, each expected to succeed.
+    pub fn default_tail() -> Vec<Step> {
+        vec![
+            Step::new("upgrade head", Expect::Success),
+            Step::new("downgrade base", Expect::Success),
+        ]
     }
 
     /// `examples/homegpu/backend`, whose env.py takes the URL from the
@@ -166,6 +190,7 @@ impl MigProject {
             alembic_env: vec![("DATABASE_URL".to_string(), twins.alembic_url.clone())],
             retort_env: vec![("DATABASE_URL".to_string(), twins.retort_url.clone())],
             steps: None,
+            tail: MigProject::default_tail(),
         }
     }
 }
@@ -649,8 +674,8 @@ impl<'a> Parity<'a> {
 
     /// The whole walk: the fixture's steps, or `upgrade +1` to the heads and
     /// `downgrade -1` to base (each one step further too, which Alembic
-    /// refuses with exit 255); then `upgrade head` and `downgrade base` in
-    /// one go each.
+    /// refuses with exit 255); then the project's tail (by default `upgrade
+    /// head` and `downgrade base` in one go each).
     pub fn run(mut self) {
         // The empty databases first: the snapshot itself must agree.
         let sa = self.snap.take(&self.twins.alembic_url);
@@ -695,8 +720,9 @@ impl<'a> Parity<'a> {
                 self.step(&Step::new("downgrade -1", Expect::Failure));
             }
         }
-        self.step(&Step::new("upgrade head", Expect::Success));
-        self.step(&Step::new("downgrade base", Expect::Success));
+        for s in &self.project.tail.clone() {
+            self.step(s);
+        }
         eprintln!(
             "{} on {:?}: {} steps agreed in {:.1?}",
             self.label,

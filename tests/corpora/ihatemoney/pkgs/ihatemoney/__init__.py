@@ -1,0 +1,3 @@
+# Stub written for retort's corpus parity tests (tests/corpora_parity.rs): only
+# what ihatemoney's migrations use.  ihatemoney/migrations/utils.py comes from the
+# package itself (unpacked beside this stub).

@@ -1,0 +1,8 @@
+# Stub written for retort's corpus parity tests (tests/corpora_parity.rs): only
+# what ihatemoney's migrations use.
+from enum import Enum
+
+
+class BillType(Enum):
+    EXPENSE = "Expense"
+    REIMBURSEMENT = "Reimbursement"
