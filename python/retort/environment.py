@@ -328,16 +328,15 @@ class MigrationContext:
             if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
                 self._ensure_version_table()
         steps = _retort.migration_steps(list(heads), self._url(), *self._version_args())
-        # Alembic imports the scripts (building its revision map) before the
-        # first step: one that cannot be imported stops the run with nothing
-        # migrated, rather than after the steps before it.
-        for step in steps:
-            if step["path"] is not None:
-                _load_script(step["path"], step["module_id"])
+        # Alembic imports the scripts (building its revision map) and looks up
+        # each step's function before the first step: a script that cannot be
+        # imported, or lacks the function (an AttributeError), stops the run
+        # with nothing migrated.
+        fns = [_step_function(step) for step in steps]
         current = list(heads)
-        for step in steps:
+        for step, fn in zip(steps, fns):
             try:
-                self._run_step(step, current, kw)
+                self._run_step(step, fn, current, kw)
             except BaseException as e:
                 if self._step_record is not None:
                     e.add_note(self._step_record.report(step, current))
@@ -346,18 +345,23 @@ class MigrationContext:
                 self._step_record = None
             current = step["heads_after"]
 
-    def _run_step(self, step, current, kw):
+    def _run_step(self, step, fn, current, kw):
         if not self.as_sql and self.dialect.name in ("mysql", "mariadb"):
             self._step_record = _StepRecord(self.dialect)
         with self.begin_transaction(_per_migration=True):
             if self.as_sql and not current:
                 # Offline, a run from empty starts with the table.
                 self.impl.static_output(_statement(_retort.version_sql("create", *self._version_args())))
-            log.info("Running %s", step["log"])
+            if fn is None:
+                log.info("Running %s", step["log"])
+            else:
+                # Alembic names the function it runs: a decorated one logs
+                # its wrapper's __name__.
+                log.info("Running %s %s", fn.__name__, step["log"].split(" ", 1)[1])
             if self.as_sql:
                 self.impl.static_output("-- Running %s" % step["comment"])
-            if step["path"] is not None:
-                self._run_script(step, kw)
+            if fn is not None:
+                self._run_script(fn, kw)
             for sql, expect, message in step["version_sql"]:
                 if self.as_sql:
                     self.impl.static_output(_statement(sql))
@@ -374,16 +378,10 @@ class MigrationContext:
             return ""
         return self.connection.engine.url.render_as_string(hide_password=True)
 
-    def _run_script(self, step, kw):
+    def _run_script(self, fn, kw):
         from . import ops as ops_module
         from . import proxy
 
-        module = _load_script(step["path"], step["module_id"])
-        fn = getattr(module, "upgrade" if step["upgrade"] else "downgrade", None)
-        if fn is None:
-            raise CommandError(
-                "Revision %s has no %s() function" % (step["revision"], "upgrade" if step["upgrade"] else "downgrade")
-            )
         operations = ops_module.Operations(StepRuntime(self))
         with proxy.operations_in_effect(operations):
             fn(**kw)
@@ -476,6 +474,14 @@ def _statement(sql):
 
 
 _loaded = {}
+
+
+def _step_function(step):
+    """The script function a revision step runs (None for a stamp step)."""
+    if step["path"] is None:
+        return None
+    module = _load_script(step["path"], step["module_id"])
+    return getattr(module, "upgrade" if step["upgrade"] else "downgrade")
 
 
 def _load_script(path, module_id):
