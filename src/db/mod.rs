@@ -15,6 +15,8 @@ mod error;
 mod outcome;
 mod quote;
 mod reserved;
+mod sqlite_reflect;
+mod sqlite_sql;
 mod url;
 mod version_table;
 
@@ -22,6 +24,11 @@ pub use conn::Db;
 pub use error::DbError;
 pub use outcome::{Cell, Outcome};
 pub use quote::{quote_identifier, requires_quotes};
+pub use sqlite_reflect::{
+    ReflectError, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey,
+    ReflectedUnique, SqliteTable,
+};
+pub use sqlite_sql::{ParsedCheck, TableOptions};
 pub use url::{Backend, ConnectOptions, DbUrl, Dialect};
 pub use version_table::VersionTable;
 
