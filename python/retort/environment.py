@@ -234,6 +234,33 @@ class MigrationContext:
         for sql in _retort.render_ddl(self.dialect.name, _mariadb(self.dialect), json.dumps(ir)):
             self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
 
+    def emit_batch(self, ir):
+        """Runs ``batch_alter_table``'s statements, planned in Rust (which
+        reflects the table on this connection when it rebuilds it), the way
+        Alembic's ``BatchOperationsImpl.flush`` runs them: inside a
+        transaction, the new table dropped again if copying the rows fails."""
+        dbapi_connection = getattr(self.connection.connection, "dbapi_connection", None)
+        handle = getattr(dbapi_connection, "_handle", None)
+        plan = _retort.batch_plan(
+            self.dialect.name, _mariadb(self.dialect), json.dumps(ir), handle, bool(self.as_sql)
+        )
+
+        def run(statements):
+            for sql in statements:
+                self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
+
+        scope = contextlib.nullcontext() if self.connection.in_transaction() else self.connection.begin()
+        with scope:
+            run(plan["before"])
+            try:
+                run(plan["guarded"])
+            except BaseException:
+                run(plan["on_error"])
+                raise
+            run(plan["after"])
+            if plan["error"] is not None:
+                raise _batch_error(*plan["error"])
+
     @property
     def bind(self):
         return self.connection
@@ -300,8 +327,31 @@ class StepRuntime:
     def emit(self, ir):
         self._context.emit(ir)
 
+    def emit_batch(self, ir):
+        self._context.emit_batch(ir)
+
     def execute(self, statement, params=None):
         return self._context._exec(statement, params)
+
+
+def _batch_error(kind, message):
+    """The exception Alembic (or SQLAlchemy) raises for a batch error."""
+    from sqlalchemy import exc
+
+    if kind == "CircularDependencyError":
+        return exc.CircularDependencyError(message, set(), set())
+    classes = {
+        "ValueError": ValueError,
+        "KeyError": KeyError,
+        "IndexError": IndexError,
+        "AttributeError": AttributeError,
+        "NotImplementedError": NotImplementedError,
+        "CommandError": CommandError,
+        "CompileError": exc.CompileError,
+        "InvalidRequestError": exc.InvalidRequestError,
+        "NoSuchTableError": exc.NoSuchTableError,
+    }
+    return classes.get(kind, RuntimeError)(message)
 
 
 _loaded = {}
