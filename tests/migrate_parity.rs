@@ -98,10 +98,8 @@ fn mariadb_homegpu() {
     homegpu(Kind::Mariadb);
 }
 
-/// SQLite's move-and-copy batch rebuild is not built yet (retort runs batch
-/// operations as plain ALTERs, which SQLite refuses for constraint changes).
+/// `batch_alter_table`: SQLite's move-and-copy rebuild.
 #[test]
-#[ignore = "SQLite move-and-copy batch is not built yet"]
 fn sqlite_batch() {
     fixture(Kind::Sqlite, "sqlite_batch");
 }
