@@ -98,8 +98,19 @@ fn mariadb_homegpu() {
     homegpu(Kind::Mariadb);
 }
 
-/// `batch_alter_table`: SQLite's move-and-copy rebuild.
+/// `batch_alter_table`: SQLite's move-and-copy rebuild; the same blocks run
+/// as ALTERs on PostgreSQL and MariaDB.
 #[test]
 fn sqlite_batch() {
     fixture(Kind::Sqlite, "sqlite_batch");
+}
+
+#[test]
+fn postgres_batch() {
+    fixture(Kind::Postgres, "sqlite_batch");
+}
+
+#[test]
+fn mariadb_batch() {
+    fixture(Kind::Mariadb, "sqlite_batch");
 }

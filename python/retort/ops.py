@@ -897,6 +897,12 @@ class BatchOperations(Operations):
                 c["template"] = next(templates, {}).get("template")
 
     def _describe_table(self, table):
+        # A copy in a MetaData of its own, where the tables its foreign keys
+        # refer to can be stood in for without touching the user's.
+        metadata = sa.MetaData()
+        table = table.to_metadata(metadata)
+        for fk in table.foreign_keys:
+            self.schema_obj._ensure_table_for_fk(metadata, fk)
         ir = self._d.table(table)
         for col_ir, col in zip(ir["columns"], table.columns):
             self._describe_column(col_ir, col.type)
@@ -998,6 +1004,8 @@ class BatchOperations(Operations):
             "insert_after": _s(insert_after) if insert_after else None,
             "default_is_expression": isinstance(sd, sa_schema.DefaultClause)
             and isinstance(sd.arg, sa_elements.ClauseElement),
+            "column_index": bool(column.index),
+            "column_unique": bool(column.unique),
         }
 
     def alter_column(self, column_name, *, nullable=None, comment=False, server_default=False,

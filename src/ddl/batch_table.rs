@@ -24,6 +24,10 @@ struct BatchColumn {
     /// type creates none (Alembic turns the old type's events off and does
     /// not set the new type's).
     type_checks: Vec<TypeCheck>,
+    /// `index=` / `unique=` of an added column (existing columns are copied
+    /// without them).
+    index: bool,
+    unique: bool,
 }
 
 /// `table.column`, under CASTs to the types it was altered to.
@@ -138,6 +142,8 @@ impl<'r> ApplyBatch<'r> {
                 }),
                 affinity: c.type_affinity.clone(),
                 type_checks: c.type_checks.clone(),
+                index: false,
+                unique: false,
             })
             .collect();
         let mut named = Ordered::new();
@@ -211,11 +217,7 @@ impl<'r> ApplyBatch<'r> {
 
     pub fn apply(&mut self, entry: &Entry<'_>) -> Result<(), BatchError> {
         match entry {
-            Entry::AddColumn { add, extras } => self.add_column(
-                &add.column,
-                extras.insert_before.as_deref(),
-                extras.insert_after.as_deref(),
-            ),
+            Entry::AddColumn { add, extras } => self.add_column(&add.column, extras),
             Entry::AlterColumn { alter, extras } => self.alter_column(alter, extras),
             Entry::DropColumn { column, extras } => {
                 self.drop_column(column, extras.existing_type_name.as_deref())
@@ -297,15 +299,10 @@ impl<'r> ApplyBatch<'r> {
     }
 
     /// `_setup_dependencies_for_add_column`, then the column.
-    fn add_column(
-        &mut self,
-        column: &Column,
-        insert_before: Option<&str>,
-        insert_after: Option<&str>,
-    ) -> Result<(), BatchError> {
+    fn add_column(&mut self, column: &Column, extras: &BatchExtras) -> Result<(), BatchError> {
         let name = column.name.clone();
-        let mut before = insert_before.map(str::to_string);
-        let mut after = insert_after.map(str::to_string);
+        let mut before = extras.insert_before.clone();
+        let mut after = extras.insert_after.clone();
         let index_of = |n: &str, order: &[String]| order.iter().position(|c| c == n);
         if self.partial_reordering.is_empty() {
             if let (Some(a), None) = (&after, &before) {
@@ -346,6 +343,8 @@ impl<'r> ApplyBatch<'r> {
             transfer: None,
             affinity: column.type_affinity.clone(),
             type_checks: column.type_checks.clone(),
+            index: extras.column_index,
+            unique: extras.column_unique,
         };
         match self.columns.iter_mut().find(|c| c.key == name) {
             Some(slot) => *slot = new,
@@ -507,8 +506,8 @@ impl<'r> ApplyBatch<'r> {
         if !self.partial_reordering.is_empty() || !self.add_col_ordering.is_empty() {
             self.reorder()?;
         }
-        if self.columns.iter().any(|c| c.column.type_.is_empty()) {
-            return Err(null_type_error());
+        if let Some(c) = self.columns.iter().find(|c| c.column.type_.is_empty()) {
+            return Err(null_type_error(&self.temp, &c.column.name));
         }
         let columns: Vec<Column> = self.columns.iter().map(|c| c.column.clone()).collect();
         // The key SQLAlchemy makes of the columns flagged primary_key,
@@ -531,8 +530,16 @@ impl<'r> ApplyBatch<'r> {
                 constraints.push(c.clone());
             }
         }
-        // The CHECKs column types create as the table is built.
+        // What columns bring as the table is built: the UNIQUE of
+        // `unique=True`, the CHECKs of their types.
         for col in &self.columns {
+            if col.unique && !col.index {
+                constraints.push(Constraint {
+                    kind: ConstraintKind::Unique,
+                    columns: vec![col.column.name.clone()],
+                    ..Constraint::default()
+                });
+            }
             for tc in &col.type_checks {
                 constraints.push(Constraint {
                     kind: ConstraintKind::Check,
@@ -546,12 +553,8 @@ impl<'r> ApplyBatch<'r> {
                 });
             }
         }
-        let transfers: Vec<&str> = self
-            .columns
-            .iter()
-            .filter(|c| c.transfer.is_some())
-            .map(|c| c.key.as_str())
-            .collect();
+        // Alembic's column_transfers: every column, new ones included.
+        let transfers: Vec<&str> = self.columns.iter().map(|c| c.key.as_str()).collect();
         let copies = self.named.values().chain(self.unnamed.iter());
         for bc in copies {
             if !bc
@@ -577,12 +580,32 @@ impl<'r> ApplyBatch<'r> {
                 c
             })
             .collect();
+        // `index=True` of an added column: named by SQLAlchemy's default
+        // convention after the temporary table, created with it.
+        let indexes = self
+            .columns
+            .iter()
+            .filter(|c| c.index)
+            .map(|c| Index {
+                name: Some(format!("ix_{}_{}", self.temp, c.column.name)),
+                table: Some(TableRef {
+                    name: self.temp.clone(),
+                    schema: self.table.schema.clone(),
+                }),
+                unique: c.unique,
+                expressions: vec![IndexExpr::Column {
+                    column: c.column.name.clone(),
+                }],
+                ..Index::default()
+            })
+            .collect();
         Ok(Table {
             name: self.temp.clone(),
             schema: self.table.schema.clone(),
             columns,
-            primary_key: Some(primary_key),
+            primary_key: (!primary_key.columns.is_empty()).then_some(primary_key),
             constraints,
+            indexes,
             kwargs: self.table_kwargs.clone(),
             ..Table::default()
         })

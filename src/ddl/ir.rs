@@ -536,6 +536,12 @@ pub struct BatchExtras {
     /// a function), which SQLite cannot add with ALTER.
     #[serde(default)]
     pub default_is_expression: bool,
+    /// `add_column`: the column's `index=` and `unique=` flags (a batch
+    /// rebuild's new table gets that index or constraint too).
+    #[serde(default)]
+    pub column_index: bool,
+    #[serde(default)]
+    pub column_unique: bool,
     /// `alter_column(type_=)`: the new type's affinity class, and whether it
     /// is JSON (SQLite never CASTs to JSON).
     #[serde(default)]

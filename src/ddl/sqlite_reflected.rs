@@ -436,10 +436,13 @@ pub(super) fn reflected_table(
 }
 
 /// The error SQLAlchemy raises when a column has no type to render.
-pub(super) fn null_type_error() -> BatchError {
+pub(super) fn null_type_error(table: &str, column: &str) -> BatchError {
     BatchError::new(
         BatchErrorKind::Compile,
-        "Can't generate DDL for NullType(); did you forget to specify a type on this Column?",
+        format!(
+            "(in table '{table}', column '{column}'): Can't generate DDL for NullType(); did you \
+             forget to specify a type on this Column?"
+        ),
     )
 }
 
