@@ -641,16 +641,16 @@ impl<'r> ApplyBatch<'r> {
         )
     }
 
-    /// `_gather_indexes_from_both_tables` and their CREATE INDEX (on the
-    /// table's own name); a new index on an unknown column raises there.
-    fn indexes(&self, out: &mut Vec<String>) -> Result<(), BatchError> {
+    /// `_gather_indexes_from_both_tables`: the indexes to create again, on
+    /// the table's own name.  A new index on an unknown column raises while
+    /// they are gathered, before any is created.
+    fn gathered_indexes(&self) -> Result<Vec<Index>, BatchError> {
+        let mut out = Vec::new();
         for idx in self.indexes.values() {
             if idx.column_flag {
                 continue;
             }
-            let mut copy = idx.clone();
-            copy.table = Some(self.table.clone());
-            copy.expressions = idx
+            let expressions = idx
                 .expressions
                 .iter()
                 .map(|e| match e {
@@ -660,7 +660,11 @@ impl<'r> ApplyBatch<'r> {
                     other => other.clone(),
                 })
                 .collect();
-            out.push(self.r.create_index(&copy, false)?);
+            out.push(Index {
+                table: Some(self.table.clone()),
+                expressions,
+                ..idx.clone()
+            });
         }
         for idx in self.new_indexes.values() {
             let mut expressions = Vec::new();
@@ -672,14 +676,13 @@ impl<'r> ApplyBatch<'r> {
                     });
                 }
             }
-            let copy = Index {
+            out.push(Index {
                 table: Some(self.table.clone()),
                 expressions,
                 ..idx.clone()
-            };
-            out.push(self.r.create_index(&copy, false)?);
+            });
         }
-        Ok(())
+        Ok(out)
     }
 
     /// `ApplyBatchImpl._create`.
@@ -717,7 +720,13 @@ impl<'r> ApplyBatch<'r> {
                 return plan;
             }
         }
-        if let Err(e) = self.indexes(&mut plan.after) {
+        let result = self.gathered_indexes().and_then(|indexes| {
+            for idx in &indexes {
+                plan.after.push(self.r.create_index(idx, false)?);
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
             plan.error = Some(e);
         }
         plan
