@@ -976,7 +976,10 @@ class BatchOperations(Operations):
                 )
             reflect_columns.append(self._describe_column(self._d.column(item), item.type))
         copy_from = o.get("copy_from")
-        self.runtime.emit_batch({
+        # A runtime without emit_batch renders the batch like any operation
+        # (fine whenever no table has to be reflected).
+        emit = getattr(self.runtime, "emit_batch", None) or self.runtime.emit
+        emit({
             "op": "batch",
             "table": {"name": str(self.table_name), "schema": _s(self.schema)},
             "recreate": self.recreate,
