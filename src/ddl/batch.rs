@@ -381,3 +381,116 @@ pub(super) fn render_batch(
         .into_statements()
         .map_err(|e| DdlError::Compile(e.message))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(json: &str) -> Batch {
+        match serde_json::from_str::<Operation>(json).expect("batch IR") {
+            Operation::Batch(b) => *b,
+            other => panic!("not a batch: {other:?}"),
+        }
+    }
+
+    fn plan(json: &str, dialect: Dialect) -> BatchPlan {
+        let backend: Backend = dialect.into();
+        plan_batch(&batch(json), None, backend, RenderOptions::offline(backend))
+    }
+
+    const COPY_FROM: &str = r#""copy_from": {"name": "t", "columns": [
+        {"name": "id", "type": "INTEGER", "nullable": false, "primary_key": true,
+         "affinity": "integer", "type_affinity": "Integer"},
+        {"name": "c", "type": "VARCHAR(5)", "type_affinity": "String"}],
+        "primary_key": {"kind": "primary_key", "columns": ["id"]}}"#;
+
+    #[test]
+    fn a_rebuild_runs_as_alembic_create_does() {
+        let p = plan(
+            &format!(
+                r#"{{"op": "batch", "table": {{"name": "t"}}, {COPY_FROM}, "ops": [
+                {{"op": "alter_column", "table": {{"name": "t"}}, "column": "c", "type": "INTEGER",
+                  "batch": {{"type_affinity": "Integer"}}}}]}}"#
+            ),
+            Dialect::Sqlite,
+        );
+        assert_eq!(p.error, None);
+        assert_eq!(p.before.len(), 1);
+        assert!(p.before[0].starts_with("CREATE TABLE _alembic_tmp_t ("));
+        assert_eq!(
+            p.guarded,
+            [
+                "INSERT INTO _alembic_tmp_t (id, c) SELECT t.id, CAST(t.c AS INTEGER) AS c \nFROM t",
+                "DROP TABLE t"
+            ]
+        );
+        assert_eq!(p.on_error, ["DROP TABLE _alembic_tmp_t"]);
+        assert_eq!(p.after, ["ALTER TABLE _alembic_tmp_t RENAME TO t"]);
+    }
+
+    #[test]
+    fn refusals_come_with_their_exception() {
+        let placed = plan(
+            r#"{"op": "batch", "table": {"name": "t"}, "ops": [
+                {"op": "add_column", "table": {"name": "t"}, "column": {"name": "n", "type": "INTEGER"},
+                 "batch": {"insert_after": "c"}}]}"#,
+            Dialect::Sqlite,
+        );
+        assert_eq!(placed.error.map(|e| e.kind), Some(BatchErrorKind::Command));
+        let elsewhere = plan(
+            r#"{"op": "batch", "table": {"name": "t"}, "recreate": "always", "ops": []}"#,
+            Dialect::Postgresql,
+        );
+        assert_eq!(
+            elsewhere.error.map(|e| e.kind),
+            Some(BatchErrorKind::NotImplemented)
+        );
+        let offline = plan(
+            r#"{"op": "batch", "table": {"name": "t"}, "recreate": "always", "ops": []}"#,
+            Dialect::Sqlite,
+        );
+        assert_eq!(offline.error.map(|e| e.kind), Some(BatchErrorKind::Command));
+        let unnamed = plan(
+            &format!(
+                r#"{{"op": "batch", "table": {{"name": "t"}}, {COPY_FROM}, "ops": [
+                {{"op": "drop_constraint", "name": null, "table": {{"name": "t"}}}}]}}"#
+            ),
+            Dialect::Sqlite,
+        );
+        assert_eq!(
+            unnamed.error,
+            Some(BatchError::new(
+                BatchErrorKind::Value,
+                "Constraint must have a name"
+            ))
+        );
+        assert!(unnamed.before.is_empty());
+    }
+
+    #[test]
+    fn alters_stop_after_what_alembic_ran() {
+        // recreate="never": the column is added, then SQLite's ALTER of a
+        // constraint is refused.
+        let p = plan(
+            r#"{"op": "batch", "table": {"name": "t"}, "recreate": "never", "ops": [
+                {"op": "add_column", "table": {"name": "t"}, "column": {"name": "n", "type": "INTEGER"},
+                 "constraints": [{"kind": "foreign_key", "name": "fk", "table": {"name": "t"},
+                   "columns": ["n"], "ref_table": {"name": "p"}, "ref_columns": ["id"]}]},
+                {"op": "create_index", "index": {"name": "ix", "table": {"name": "t"},
+                   "expressions": [{"column": "n"}]}}]}"#,
+            Dialect::Sqlite,
+        );
+        assert_eq!(p.before, ["ALTER TABLE t ADD COLUMN n INTEGER"]);
+        assert_eq!(
+            p.error.map(|e| e.kind),
+            Some(BatchErrorKind::NotImplemented)
+        );
+        assert!(batch_needs_reflection(
+            &batch(
+                r#"{"op": "batch", "table": {"name": "t"}, "ops": [
+                {"op": "drop_column", "table": {"name": "t"}, "column": "c"}]}"#
+            ),
+            Dialect::Sqlite.into()
+        ));
+    }
+}
