@@ -1,5 +1,6 @@
 //! The database layer: SQLAlchemy URLs, one connection per database through
-//! sqlx behind a blocking facade, and Alembic's version table.
+//! sqlx behind a blocking facade, Alembic's version table, and the reflection
+//! of a SQLite table for batch mode (`sqlite_reflect.rs`, `sqlite_sql.rs`).
 //!
 //! This is the only module that names `sqlx`.  Everything above it sees
 //! [`DbUrl`], [`Db`], [`VersionTable`] and [`DbError`].

@@ -523,11 +523,17 @@ impl<'r> ApplyBatch<'r> {
             ..Constraint::default()
         };
         let mut constraints = Vec::new();
+        // table_args name columns by key, as they are bound to the new table.
         for c in &self.table_args {
+            let c = self.bound(&BatchConstraint {
+                constraint: c.clone(),
+                type_column: None,
+                original_pk: false,
+            });
             if c.kind == ConstraintKind::PrimaryKey {
-                primary_key = c.clone();
+                primary_key = c;
             } else {
-                constraints.push(c.clone());
+                constraints.push(c);
             }
         }
         // What columns bring as the table is built: the UNIQUE of
