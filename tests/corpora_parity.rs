@@ -96,15 +96,12 @@ macro_rules! corpus_tests {
 // cannot make (keystone's initial FK, conda-store's and ihatemoney's column
 // type changes): they need the move-and-copy rebuild, not built yet.
 corpus_tests! {
-    #[ignore = "SQLite move-and-copy batch is not built yet"]
     sqlite_keystone: Sqlite "keystone";
     postgres_keystone: Postgres "keystone";
     mariadb_keystone: Mariadb "keystone";
-    #[ignore = "SQLite move-and-copy batch is not built yet"]
     sqlite_ihatemoney: Sqlite "ihatemoney";
     postgres_ihatemoney: Postgres "ihatemoney";
     mariadb_ihatemoney: Mariadb "ihatemoney";
-    #[ignore = "SQLite move-and-copy batch is not built yet"]
     sqlite_conda_store: Sqlite "conda_store";
     postgres_conda_store: Postgres "conda_store";
     mariadb_conda_store: Mariadb "conda_store";

@@ -261,7 +261,7 @@ golden_tests! {
     pg_only_postgresql: "pg_only-postgresql";
     mysql_only_mysql: "mysql_only-mysql";
     mysql_only_mariadb: "mysql_only-mariadb";
-    // sqlite_batch_sqlite: "sqlite_batch-sqlite"; (until SQLite batch lands)
+    sqlite_batch_sqlite: "sqlite_batch-sqlite";
     core_ops_postgresql_tuned: "core_ops-postgresql-tuned";
     core_ops_mysql_tuned: "core_ops-mysql-tuned";
     core_ops_sqlite_tuned: "core_ops-sqlite-tuned";

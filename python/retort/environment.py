@@ -307,6 +307,46 @@ class MigrationContext:
             return contextlib.nullcontext()
         return self._step_record.statement(statement, _is_ddl(statement) if ddl is None else ddl)
 
+    def emit_batch(self, ir):
+        """Runs ``batch_alter_table``'s statements, planned in Rust (which
+        reflects the table on this connection when it rebuilds it), the way
+        Alembic's ``BatchOperationsImpl.flush`` runs them: inside a
+        transaction, the new table dropped again if copying the rows fails."""
+        handle = None
+        if not self.as_sql:
+            dbapi_connection = getattr(self.connection.connection, "dbapi_connection", None)
+            handle = getattr(dbapi_connection, "_handle", None)
+        plan = _retort.batch_plan(
+            self.dialect.name, _mariadb(self.dialect), json.dumps(ir), handle, bool(self.as_sql)
+        )
+        if self.as_sql:
+            # Offline the rebuild is written out; Alembic's refusal (no
+            # copy_from to rebuild from) comes before any of it.
+            if plan["error"] is not None and not (plan["before"] or plan["guarded"]):
+                raise _batch_error(*plan["error"])
+            for sql in plan["before"] + plan["guarded"] + plan["after"]:
+                self.impl.static_output(_statement(sql))
+            if plan["error"] is not None:
+                raise _batch_error(*plan["error"])
+            return
+
+        def run(statements):
+            for sql in statements:
+                with self._recorded(sql, ddl=True):
+                    self.connection.exec_driver_sql(sql, () if self.dialect.positional else {})
+
+        scope = contextlib.nullcontext() if self.connection.in_transaction() else self.connection.begin()
+        with scope:
+            run(plan["before"])
+            try:
+                run(plan["guarded"])
+            except BaseException:
+                run(plan["on_error"])
+                raise
+            run(plan["after"])
+            if plan["error"] is not None:
+                raise _batch_error(*plan["error"])
+
     @property
     def bind(self):
         return self.connection
@@ -404,6 +444,9 @@ class StepRuntime:
     def emit(self, ir):
         self._context.emit(ir)
 
+    def emit_batch(self, ir):
+        self._context.emit_batch(ir)
+
     def execute(self, statement, params=None):
         return self._context._exec(statement, params)
 
@@ -471,6 +514,24 @@ def _statement(sql):
     """One offline chunk as Alembic writes it: tabs as 4 spaces, trimmed,
     terminated."""
     return sql.replace("\t", "    ").strip() + ";"
+def _batch_error(kind, message):
+    """The exception Alembic (or SQLAlchemy) raises for a batch error."""
+    from sqlalchemy import exc
+
+    if kind == "CircularDependencyError":
+        return exc.CircularDependencyError(message, set(), set())
+    classes = {
+        "ValueError": ValueError,
+        "KeyError": KeyError,
+        "IndexError": IndexError,
+        "AttributeError": AttributeError,
+        "NotImplementedError": NotImplementedError,
+        "CommandError": CommandError,
+        "CompileError": exc.CompileError,
+        "InvalidRequestError": exc.InvalidRequestError,
+        "NoSuchTableError": exc.NoSuchTableError,
+    }
+    return classes.get(kind, RuntimeError)(message)
 
 
 _loaded = {}

@@ -22,6 +22,7 @@ from sqlalchemy import schema as sa_schema
 from sqlalchemy import types as sqltypes
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import elements as sa_elements
+from sqlalchemy.sql.base import SchemaEventTarget
 from sqlalchemy.sql.naming import conv
 
 __all__ = ["Operations", "BatchOperations", "MigrateOperation", "proxy_names"]
@@ -605,10 +606,18 @@ class Operations:
     def batch_alter_table(self, table_name, schema=None, recreate="auto", partial_reordering=None,
                           copy_from=None, table_args=(), table_kwargs=None, reflect_args=(),
                           reflect_kwargs=None, naming_convention=None):
-        """Batch mode.  Operations are collected and emitted in order as
-        plain ALTER statements when the block ends (SQLite's move-and-copy
-        rebuild is not done yet)."""
-        batch = BatchOperations(self, table_name, schema, recreate)
+        """Batch mode: each call in the block is described as it is made;
+        when the block ends they go to Rust as one ``batch`` operation, which
+        runs them as ALTERs or rebuilds the table (SQLite's move-and-copy),
+        as Alembic's ``BatchOperationsImpl.flush`` decides."""
+        if recreate not in ("auto", "always", "never"):
+            raise ValueError("recreate may be one of 'auto', 'always', or 'never'.")
+        batch = BatchOperations(
+            self, table_name, schema, recreate, partial_reordering=partial_reordering,
+            copy_from=copy_from, table_args=table_args, table_kwargs=table_kwargs,
+            reflect_args=reflect_args, reflect_kwargs=reflect_kwargs,
+            naming_convention=naming_convention,
+        )
         yield batch
         batch._flush()
 
@@ -828,89 +837,272 @@ class Operations:
                     self.runtime.execute(table.insert().inline().values(**row))
 
 
+# The column name type-bound CHECK templates are written for (Rust puts the
+# column's current name in its place: ir::TYPE_CHECK_COLUMN).
+_TYPE_CHECK_COLUMN = "__retort_column__"
+
+_CONVENTION_KEYS = {
+    sa_schema.PrimaryKeyConstraint: "pk",
+    sa_schema.UniqueConstraint: "uq",
+    sa_schema.ForeignKeyConstraint: "fk",
+    sa_schema.CheckConstraint: "ck",
+    sa.Index: "ix",
+}
+
+
 class BatchOperations(Operations):
     """``op`` inside ``with op.batch_alter_table(...)``: the table name is
-    implied.  Calls are queued and emitted in order when the block ends."""
+    implied.  Each call is described as it is made (Alembic builds its op
+    objects then too) and queued; ``op.execute`` runs at once, as in
+    Alembic.  What the batch needs beyond the plain operations (placement,
+    type affinities, the CHECKs types create) rides along as ``"batch"``."""
 
-    def __init__(self, operations, table_name, schema=None, recreate="auto"):
+    def __init__(self, operations, table_name, schema=None, recreate="auto", **options):
         super().__init__(operations.runtime)
         self._parent = operations
         self.table_name = table_name
         self.schema = schema
         self.recreate = recreate
-        self._queue: list = []
+        self._options = options
+        self._steps: list = []
 
-    def _later(self, fn, *args, **kw):
-        self._queue.append((fn, args, kw))
+    def _emit(self, ir):
+        self._steps.append(ir)
+
+    # -- what only a batch needs ---------------------------------------------
+    def _type_checks(self, type_):
+        """The CHECKs a type creates with its table (Boolean or Enum with
+        ``create_constraint=True``), written for a placeholder column."""
+        col = sa.Column(_TYPE_CHECK_COLUMN, sqltypes.to_instance(type_))
+        t = self.schema_obj.table(self.table_name, col, schema=self.schema)
+        d = self._d
+        return [
+            {"name": d.final_name(c), "template": d.expr(c.sqltext)}
+            for c in t.constraints
+            if getattr(c, "_type_bound", False) and d.should_create(c)
+        ]
+
+    def _describe_column(self, ir, type_):
+        type_ = sqltypes.to_instance(type_)
+        affinity = type_._type_affinity
+        ir["type_affinity"] = None if affinity is None else affinity.__name__
+        ir["type_checks"] = self._type_checks(type_)
+        return ir
+
+    def _with_templates(self, constraints, type_):
+        """Type-bound CHECKs of an operation, with their templates."""
+        templates = iter(self._type_checks(type_))
+        for c in constraints:
+            if c.get("implicit") and c.get("kind") == "check":
+                c["template"] = next(templates, {}).get("template")
+
+    def _describe_table(self, table):
+        # A copy in a MetaData of its own, where the tables its foreign keys
+        # refer to can be stood in for without touching the user's.
+        metadata = sa.MetaData()
+        table = table.to_metadata(metadata)
+        for fk in table.foreign_keys:
+            self.schema_obj._ensure_table_for_fk(metadata, fk)
+        ir = self._d.table(table)
+        for col_ir, col in zip(ir["columns"], table.columns):
+            self._describe_column(col_ir, col.type)
+        for idx_ir, idx in zip(ir["indexes"], _sorted_indexes(table)):
+            idx_ir["column_flag"] = bool(getattr(idx, "_column_flag", False))
+        return ir
+
+    def _describe_table_args(self, table_args):
+        """Constraints of ``table_args``, bound to a stand-in of the new table."""
+        out = []
+        metadata = sa.MetaData()
+        for item in table_args:
+            if not isinstance(item, sa_schema.Constraint):
+                raise NotImplementedError(
+                    "retort supports constraints in batch_alter_table(table_args=...), not %r" % (item,)
+                )
+            names = []
+            for c in getattr(item, "_pending_colargs", None) or []:
+                name = c if isinstance(c, str) else getattr(c, "name", None)
+                if name is not None and name not in names:
+                    names.append(name)
+            t = sa.Table("_alembic_tmp_%s" % self.table_name, metadata,
+                         *[sa.Column(n, sqltypes.NULLTYPE) for n in names], schema=self.schema)
+            if getattr(item, "parent", None) is not None:
+                item = item._copy()
+            t.append_constraint(item)
+            for fk in t.foreign_keys:
+                self.schema_obj._ensure_table_for_fk(metadata, fk)
+            out.append(self._d.constraint(item))
+            metadata.remove(t)
+        return out
+
+    @staticmethod
+    def _kwargs(kwargs):
+        out = []
+        for k, v in dict(kwargs or {}).items():
+            if isinstance(v, (list, tuple)):
+                v = [str(x) for x in v]
+            elif not (isinstance(v, (str, bool, int, float)) or v is None):
+                v = str(v)
+            out.append([str(k), v])
+        return out
+
+    @staticmethod
+    def _naming_convention(convention):
+        out = []
+        for key, value in dict(convention or {}).items():
+            key = _CONVENTION_KEYS.get(key, key)
+            if key not in ("pk", "uq", "fk", "ck", "ix") or not isinstance(value, str):
+                raise NotImplementedError(
+                    "retort supports naming conventions of string templates for pk, uq, fk, ck "
+                    "and ix in batch_alter_table(naming_convention=...), not %r: %r" % (key, value)
+                )
+            out.append([key, value])
+        return out
 
     def _flush(self):
-        queue, self._queue = self._queue, []
-        for fn, args, kw in queue:
-            fn(*args, **kw)
+        steps, self._steps = self._steps, []
+        o = self._options
+        reflect_kwargs = dict(o.get("reflect_kwargs") or {})
+        reflect_kwargs.pop("resolve_fks", None)
+        if reflect_kwargs:
+            raise NotImplementedError(
+                "retort does not support batch_alter_table(reflect_kwargs=%r) yet" % (reflect_kwargs,)
+            )
+        reflect_columns = []
+        for item in o.get("reflect_args") or ():
+            if not isinstance(item, sa.Column):
+                raise NotImplementedError(
+                    "retort supports columns in batch_alter_table(reflect_args=...), not %r" % (item,)
+                )
+            reflect_columns.append(self._describe_column(self._d.column(item), item.type))
+        copy_from = o.get("copy_from")
+        # A runtime without emit_batch renders the batch like any operation
+        # (fine whenever no table has to be reflected).
+        emit = getattr(self.runtime, "emit_batch", None) or self.runtime.emit
+        emit({
+            "op": "batch",
+            "table": {"name": str(self.table_name), "schema": _s(self.schema)},
+            "recreate": self.recreate,
+            "copy_from": self._describe_table(copy_from) if copy_from is not None else None,
+            "partial_reordering": [[str(c) for c in t] for t in (o.get("partial_reordering") or ())],
+            "table_args": self._describe_table_args(o.get("table_args") or ()),
+            "table_kwargs": self._kwargs(o.get("table_kwargs")),
+            "reflect_columns": reflect_columns,
+            "naming_convention": self._naming_convention(o.get("naming_convention")),
+            "ops": steps,
+        })
 
+    # -- the operations ----------------------------------------------------------
     def add_column(self, column, *, insert_before=None, insert_after=None, if_not_exists=None,
                    inline_references=None, inline_primary_key=None):
-        self._later(self._parent.add_column, self.table_name, column, schema=self.schema,
-                    if_not_exists=if_not_exists, inline_references=inline_references,
-                    inline_primary_key=inline_primary_key)
+        Operations.add_column(self, self.table_name, column, schema=self.schema,
+                              if_not_exists=if_not_exists, inline_references=inline_references,
+                              inline_primary_key=inline_primary_key)
+        ir = self._steps[-1]
+        self._describe_column(ir["column"], column.type)
+        self._with_templates(ir["constraints"], column.type)
+        sd = column.server_default
+        ir["batch"] = {
+            "insert_before": _s(insert_before) if insert_before else None,
+            "insert_after": _s(insert_after) if insert_after else None,
+            "default_is_expression": isinstance(sd, sa_schema.DefaultClause)
+            and isinstance(sd.arg, sa_elements.ClauseElement),
+            "column_index": bool(column.index),
+            "column_unique": bool(column.unique),
+        }
 
     def alter_column(self, column_name, *, nullable=None, comment=False, server_default=False,
                      new_column_name=None, type_=None, existing_type=None, existing_server_default=False,
                      existing_nullable=None, existing_comment=None, insert_before=None, insert_after=None,
                      **kw):
-        self._later(self._parent.alter_column, self.table_name, column_name, nullable=nullable,
-                    comment=comment, server_default=server_default, new_column_name=new_column_name,
-                    type_=type_, existing_type=existing_type, existing_server_default=existing_server_default,
-                    existing_nullable=existing_nullable, existing_comment=existing_comment,
-                    schema=self.schema, **kw)
+        Operations.alter_column(self, self.table_name, column_name, nullable=nullable, comment=comment,
+                                server_default=server_default, new_column_name=new_column_name,
+                                type_=type_, existing_type=existing_type,
+                                existing_server_default=existing_server_default,
+                                existing_nullable=existing_nullable, existing_comment=existing_comment,
+                                schema=self.schema, **kw)
+        ir = self._steps[-1]
+        extras = {"existing_type_name": self._type_name(existing_type)}
+        if type_ is not None:
+            new_type = sqltypes.to_instance(type_)
+            affinity = new_type._type_affinity
+            extras["type_affinity"] = None if affinity is None else affinity.__name__
+            extras["type_is_json"] = isinstance(new_type, sa.JSON)
+            self._with_templates(ir["add_constraints"], new_type)
+        ir["batch"] = extras
+
+    def _type_name(self, type_):
+        """The name of a Boolean or Enum type given as an instance (Alembic
+        drops the CHECK of that name with the column or its old name)."""
+        if type_ is None or isinstance(type_, type):
+            return None
+        mapping = getattr(type_, "_variant_mapping", None)
+        if mapping:
+            type_ = mapping.get(self._d.dialect.name, type_)
+        if isinstance(type_, SchemaEventTarget) and getattr(type_, "name", None):
+            return str(type_.name)
+        return None
 
     def drop_column(self, column_name, **kw):
-        self._later(self._parent.drop_column, self.table_name, column_name, schema=self.schema, **kw)
+        Operations.drop_column(self, self.table_name, column_name, schema=self.schema, **kw)
+        self._steps[-1]["batch"] = {"existing_type_name": self._type_name(kw.get("existing_type"))}
 
     def create_index(self, index_name, columns, **kw):
-        self._later(self._parent.create_index, index_name, self.table_name, columns, schema=self.schema, **kw)
+        Operations.create_index(self, index_name, self.table_name, columns, schema=self.schema, **kw)
 
     def drop_index(self, index_name, **kw):
-        self._later(self._parent.drop_index, index_name, self.table_name, schema=self.schema, **kw)
+        Operations.drop_index(self, index_name, self.table_name, schema=self.schema, **kw)
 
     def create_unique_constraint(self, constraint_name, columns, **kw):
-        self._later(self._parent.create_unique_constraint, constraint_name, self.table_name, columns,
-                    schema=self.schema, **kw)
+        Operations.create_unique_constraint(self, constraint_name, self.table_name, columns,
+                                            schema=self.schema, **kw)
 
     def create_foreign_key(self, constraint_name, referent_table, local_cols, remote_cols, *,
                            referent_schema=None, onupdate=None, ondelete=None, deferrable=None,
                            initially=None, match=None, **dialect_kw):
-        self._later(self._parent.create_foreign_key, constraint_name, self.table_name, referent_table,
-                    local_cols, remote_cols, referent_schema=referent_schema, source_schema=self.schema,
-                    onupdate=onupdate, ondelete=ondelete, deferrable=deferrable, initially=initially,
-                    match=match, **dialect_kw)
+        Operations.create_foreign_key(self, constraint_name, self.table_name, referent_table, local_cols,
+                                      remote_cols, referent_schema=referent_schema,
+                                      source_schema=self.schema, onupdate=onupdate, ondelete=ondelete,
+                                      deferrable=deferrable, initially=initially, match=match,
+                                      **dialect_kw)
 
     def create_check_constraint(self, constraint_name, condition, **kw):
-        self._later(self._parent.create_check_constraint, constraint_name, self.table_name, condition,
-                    schema=self.schema, **kw)
+        Operations.create_check_constraint(self, constraint_name, self.table_name, condition,
+                                           schema=self.schema, **kw)
 
     def create_primary_key(self, constraint_name, columns):
-        self._later(self._parent.create_primary_key, constraint_name, self.table_name, columns,
-                    schema=self.schema)
+        Operations.create_primary_key(self, constraint_name, self.table_name, columns, schema=self.schema)
 
     def create_exclude_constraint(self, constraint_name, *elements, **kw):
         kw.setdefault("schema", self.schema)
-        self._later(self._parent.create_exclude_constraint, constraint_name, self.table_name, *elements, **kw)
+        Operations.create_exclude_constraint(self, constraint_name, self.table_name, *elements, **kw)
 
     def drop_constraint(self, constraint_name, type_=None):
-        self._later(self._parent.drop_constraint, constraint_name, self.table_name, type_=type_,
-                    schema=self.schema)
+        """Alembic names the constraint to drop through a constraint of the
+        given type, so the target metadata's naming convention applies."""
+        types = {
+            "foreignkey": lambda name: sa_schema.ForeignKeyConstraint([], [], name=name),
+            "primary": sa_schema.PrimaryKeyConstraint,
+            "unique": sa_schema.UniqueConstraint,
+            "check": lambda name: sa_schema.CheckConstraint("", name=name),
+            None: sa_schema.Constraint,
+        }
+        if type_ not in types:
+            raise TypeError("'type' can be one of %s" % ", ".join(sorted(repr(x) for x in types)))
+        t = self.schema_obj.table(self.table_name, schema=self.schema)
+        const = types[type_](name=constraint_name)
+        t.append_constraint(const)
+        name = self._d.final_name(const) if isinstance(const.name, str) else None
+        self._emit({"op": "drop_constraint", "name": name,
+                    "table": {"name": str(self.table_name), "schema": _s(self.schema)}, "type": type_})
 
     def create_table_comment(self, comment, existing_comment=None):
-        self._later(self._parent.create_table_comment, self.table_name, comment,
-                    existing_comment=existing_comment, schema=self.schema)
+        Operations.create_table_comment(self, self.table_name, comment, existing_comment=existing_comment,
+                                        schema=self.schema)
 
     def drop_table_comment(self, existing_comment=None):
-        self._later(self._parent.drop_table_comment, self.table_name, existing_comment=existing_comment,
-                    schema=self.schema)
-
-    def execute(self, sqltext, *, execution_options=None):
-        self._later(self._parent.execute, sqltext, execution_options=execution_options)
+        Operations.drop_table_comment(self, self.table_name, existing_comment=existing_comment,
+                                      schema=self.schema)
 
 
 _PUBLIC = (

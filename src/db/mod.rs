@@ -1,5 +1,6 @@
 //! The database layer: SQLAlchemy URLs, one connection per database through
-//! sqlx behind a blocking facade, and Alembic's version table.
+//! sqlx behind a blocking facade, Alembic's version table, and the reflection
+//! of a SQLite table for batch mode (`sqlite_reflect.rs`, `sqlite_sql.rs`).
 //!
 //! This is the only module that names `sqlx`.  Everything above it sees
 //! [`DbUrl`], [`Db`], [`VersionTable`] and [`DbError`].
@@ -15,6 +16,8 @@ mod error;
 mod outcome;
 mod quote;
 mod reserved;
+mod sqlite_reflect;
+mod sqlite_sql;
 mod url;
 mod version_table;
 
@@ -22,6 +25,11 @@ pub use conn::Db;
 pub use error::DbError;
 pub use outcome::{Cell, Outcome};
 pub use quote::{quote_identifier, requires_quotes};
+pub use sqlite_reflect::{
+    ReflectError, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey,
+    ReflectedUnique, SqliteTable,
+};
+pub use sqlite_sql::{ParsedCheck, TableOptions};
 pub use url::{Backend, ConnectOptions, DbUrl, Dialect};
 pub use version_table::VersionTable;
 

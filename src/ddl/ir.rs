@@ -65,10 +65,13 @@ pub enum Operation {
         #[serde(default)]
         if_exists: Option<bool>,
     },
+    /// `with op.batch_alter_table(...)`: the operations of the block, run
+    /// as ALTERs or by rebuilding the table (see `ddl::batch`).
+    Batch(Box<Batch>),
 }
 
 /// A table named in an operation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct TableRef {
     pub name: String,
     #[serde(default)]
@@ -76,7 +79,7 @@ pub struct TableRef {
 }
 
 /// A full table (`op.create_table`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Table {
     pub name: String,
     #[serde(default)]
@@ -127,7 +130,7 @@ impl Default for Autoincrement {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Column {
     pub name: String,
     /// The type as the dialect's type compiler renders it.
@@ -177,7 +180,28 @@ pub struct Column {
     pub sqlite_on_conflict_not_null: Option<String>,
     #[serde(default)]
     pub sqlite_on_conflict_primary_key: Option<String>,
+    /// The name of the type's `_type_affinity` class (`Integer`, `String`,
+    /// …): a batch rebuild CASTs a column whose affinity changes.  Given
+    /// for the columns a batch describes.
+    #[serde(default)]
+    pub type_affinity: Option<String>,
+    /// CHECK constraints the column's type creates with the table (Boolean
+    /// or Enum with `create_constraint=True`), for a batch rebuild.
+    #[serde(default)]
+    pub type_checks: Vec<TypeCheck>,
 }
+
+/// A CHECK constraint a column type creates, its SQL written for a column
+/// named [`TYPE_CHECK_COLUMN`] so it can follow a rename.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TypeCheck {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub template: String,
+}
+
+/// The column name a [`TypeCheck`] template is written for.
+pub const TYPE_CHECK_COLUMN: &str = "__retort_column__";
 
 fn yes() -> bool {
     true
@@ -206,9 +230,10 @@ pub struct Computed {
     pub persisted: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintKind {
+    #[default]
     PrimaryKey,
     Unique,
     ForeignKey,
@@ -223,7 +248,7 @@ pub struct ExcludeElement {
     pub op: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Constraint {
     pub kind: ConstraintKind,
     /// The final name (naming convention applied, long generated names
@@ -275,6 +300,10 @@ pub struct Constraint {
     pub sqltext: Option<String>,
     #[serde(default)]
     pub column_level: bool,
+    /// A type-bound CHECK in a batch: its SQL for a column named
+    /// [`TYPE_CHECK_COLUMN`].
+    #[serde(default)]
+    pub template: Option<String>,
     // exclude
     #[serde(default)]
     pub elements: Vec<ExcludeElement>,
@@ -331,7 +360,7 @@ pub struct IndexOptions {
     pub with_parser: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Index {
     #[serde(default)]
     pub name: Option<String>,
@@ -343,6 +372,9 @@ pub struct Index {
     pub expressions: Vec<IndexExpr>,
     #[serde(default)]
     pub options: IndexOptions,
+    /// Made by `index=True` on a column (a batch rebuild leaves it out).
+    #[serde(default)]
+    pub column_flag: bool,
 }
 
 /// A PostgreSQL enum type to create before a table.
@@ -425,4 +457,99 @@ pub struct AlterColumn {
     /// Type-bound constraints of the new type, added after it.
     #[serde(default)]
     pub add_constraints: Vec<Constraint>,
+}
+
+/// `recreate=` of `batch_alter_table`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Recreate {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// `op.batch_alter_table(...)` and the operations queued in its block.
+///
+/// Everything a rebuild needs besides the existing table is here, so an
+/// offline renderer can work from `copy_from`; online, the table is
+/// reflected on the migration's connection instead.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Batch {
+    pub table: TableRef,
+    #[serde(default)]
+    pub recreate: Recreate,
+    /// The table as given by `copy_from=` (reflection is skipped).
+    #[serde(default)]
+    pub copy_from: Option<Table>,
+    /// `partial_reordering=`: tuples of column names in the wanted order.
+    #[serde(default)]
+    pub partial_reordering: Vec<Vec<String>>,
+    /// Constraints of `table_args=`, bound to the new table.
+    #[serde(default)]
+    pub table_args: Vec<Constraint>,
+    /// `table_kwargs=` as `[name, value]` pairs.
+    #[serde(default)]
+    pub table_kwargs: Vec<(String, Value)>,
+    /// Columns of `reflect_args=`: they replace the reflected ones.
+    #[serde(default)]
+    pub reflect_columns: Vec<Column>,
+    /// `naming_convention=` as `[key, template]` pairs (`pk`, `fk`, `uq`,
+    /// `ck`, `ix`), applied to the reflected table.
+    #[serde(default)]
+    pub naming_convention: Vec<(String, String)>,
+    pub ops: Vec<BatchStep>,
+}
+
+/// One operation of a batch block: an ordinary operation plus what only a
+/// batch rebuild needs (sent as `"batch": {...}` beside the operation).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "Value")]
+pub struct BatchStep {
+    pub op: Operation,
+    pub extras: BatchExtras,
+}
+
+impl TryFrom<Value> for BatchStep {
+    type Error = serde_json::Error;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        let extras = match value.get("batch") {
+            Some(v) => BatchExtras::deserialize(v)?,
+            None => BatchExtras::default(),
+        };
+        Ok(BatchStep {
+            op: Operation::deserialize(&value)?,
+            extras,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BatchExtras {
+    /// `add_column(..., insert_before=, insert_after=)`.
+    #[serde(default)]
+    pub insert_before: Option<String>,
+    #[serde(default)]
+    pub insert_after: Option<String>,
+    /// `add_column`: the server default is a SQL expression (`text()`,
+    /// a function), which SQLite cannot add with ALTER.
+    #[serde(default)]
+    pub default_is_expression: bool,
+    /// `add_column`: the column's `index=` and `unique=` flags (a batch
+    /// rebuild's new table gets that index or constraint too).
+    #[serde(default)]
+    pub column_index: bool,
+    #[serde(default)]
+    pub column_unique: bool,
+    /// `alter_column(type_=)`: the new type's affinity class, and whether it
+    /// is JSON (SQLite never CASTs to JSON).
+    #[serde(default)]
+    pub type_affinity: Option<String>,
+    #[serde(default)]
+    pub type_is_json: bool,
+    /// `existing_type=` of `alter_column` / `drop_column`: the name of a
+    /// Boolean or Enum type, whose named CHECK goes with a rename or drop.
+    #[serde(default)]
+    pub existing_type_name: Option<String>,
 }

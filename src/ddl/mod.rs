@@ -9,13 +9,23 @@
 //! SERIAL / AUTO_INCREMENT, per-dialect ALTER syntax, constraint clauses and
 //! PostgreSQL `CREATE TYPE` are decided here (`render.rs` for what the
 //! dialects share, `postgresql.rs`, `mysql.rs`, `sqlite.rs` for the rest).
+//!
+//! `batch_alter_table` is planned by `batch.rs`: ALTERs, or SQLite's
+//! move-and-copy rebuild (`batch_table.rs`) of a table given as
+//! `copy_from` or reflected by `db` (`sqlite_reflected.rs` turns that into
+//! the table SQLAlchemy would build, `naming.rs` names what has no name).
 
+mod batch;
+mod batch_table;
 mod ir;
 mod mysql;
+mod naming;
 mod postgresql;
 mod render;
 mod sqlite;
+mod sqlite_reflected;
 
+pub use batch::{batch_needs_reflection, plan_batch, BatchError, BatchErrorKind, BatchPlan};
 pub use ir::*;
 pub use render::{render, string_literal, RenderOptions};
 

@@ -138,6 +138,7 @@ pub fn render(
         Operation::DropIndex { index, if_exists } => {
             out.push(r.drop_index(index, if_exists.unwrap_or(false))?)
         }
+        Operation::Batch(batch) => out = super::batch::render_batch(batch, backend, opts)?,
     }
     Ok(out)
 }
@@ -508,7 +509,7 @@ impl R {
 
     // ------------------------------------------------------------ tables
 
-    fn create_table(
+    pub(super) fn create_table(
         &self,
         table: &Table,
         if_not_exists: bool,

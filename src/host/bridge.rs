@@ -7,8 +7,8 @@ use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
-use crate::db::{Backend, Cell, Db, DbError, DbUrl, Dialect, VersionTable};
-use crate::ddl::RenderOptions;
+use crate::db::{Backend, Cell, Db, DbError, DbUrl, Dialect, ReflectError, VersionTable};
+use crate::ddl::{BatchError, BatchErrorKind, BatchPlan, Operation, RenderOptions};
 
 use super::interpreter;
 use super::session::{with_session, OptionValue};
@@ -242,6 +242,77 @@ fn render_ddl(
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
+/// `batch_alter_table`'s statements (see `ddl::plan_batch`) as a dict of
+/// `before`, `guarded`, `on_error`, `after` and `error` (`None` or
+/// `(exception name, message)`).  When the table is rebuilt without
+/// `copy_from`, it is reflected first on the shim connection `handle` (the
+/// migration's own, so it sees the migration's changes so far).
+#[pyfunction]
+#[pyo3(signature = (dialect, mariadb, ir, handle, as_sql))]
+fn batch_plan<'py>(
+    py: Python<'py>,
+    dialect: &str,
+    mariadb: bool,
+    ir: &str,
+    handle: Option<usize>,
+    as_sql: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let backend = backend(dialect, mariadb)?;
+    let opts = RenderOptions {
+        mariadb_options: dialect == "mariadb",
+        ..RenderOptions::offline(backend)
+    };
+    let op: Operation =
+        serde_json::from_str(ir).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let Operation::Batch(batch) = op else {
+        return Err(PyRuntimeError::new_err(
+            "batch_plan takes a batch operation",
+        ));
+    };
+    let mut reflected = None;
+    let mut failure = None;
+    if crate::ddl::batch_needs_reflection(&batch, backend) {
+        match (handle, as_sql) {
+            (Some(h), false) => {
+                let schema = batch.table.schema.as_deref();
+                let result = with_db(h, |db| Ok(db.reflect_sqlite_table(&batch.table.name, schema)))?;
+                match result {
+                    Ok(t) => reflected = Some(t),
+                    Err(ReflectError::NoSuchTable(name)) => {
+                        failure = Some(BatchError::new(BatchErrorKind::NoSuchTable, name))
+                    }
+                    Err(ReflectError::Db(e)) => return Err(db_err(&e)),
+                }
+            }
+            (None, false) => {
+                failure = Some(BatchError::new(
+                    BatchErrorKind::NotImplemented,
+                    "retort reflects a table for batch mode through its own database driver;                      this connection was not made by it",
+                ))
+            }
+            // Offline: plan_batch words Alembic's refusal.
+            (_, true) => {}
+        }
+    }
+    let plan = match failure {
+        Some(e) => BatchPlan {
+            error: Some(e),
+            ..BatchPlan::default()
+        },
+        None => crate::ddl::plan_batch(&batch, reflected.as_ref(), backend, opts),
+    };
+    let d = PyDict::new(py);
+    d.set_item("before", plan.before)?;
+    d.set_item("guarded", plan.guarded)?;
+    d.set_item("on_error", plan.on_error)?;
+    d.set_item("after", plan.after)?;
+    d.set_item(
+        "error",
+        plan.error.map(|e| (e.kind.python_name(), e.message)),
+    )?;
+    Ok(d)
+}
+
 /// Offline: `starting_rev` as full revision ids (Alembic's
 /// `get_current_heads` with `as_sql`).
 #[pyfunction]
@@ -323,6 +394,7 @@ pub(super) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     m.add_function(wrap_pyfunction!(migration_steps, &m)?)?;
     m.add_function(wrap_pyfunction!(render_ddl, &m)?)?;
     m.add_function(wrap_pyfunction!(resolve_start, &m)?)?;
+    m.add_function(wrap_pyfunction!(batch_plan, &m)?)?;
     m.add_function(wrap_pyfunction!(print_stdout, &m)?)?;
     m.add_function(wrap_pyfunction!(script_heads, &m)?)?;
     m.add_function(wrap_pyfunction!(set_logging_configured, &m)?)?;

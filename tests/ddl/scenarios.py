@@ -580,7 +580,7 @@ def execute_and_bulk(op):
 # ---------------------------------------------------------------- batch
 @case(dialects=NOT_SQLITE)
 def batch_plain(op):
-    # SQLite would rebuild the table (move and copy): not done yet
+    # SQLite rebuilds the table (move and copy): see the cases below
     with op.batch_alter_table("t", schema="s") as batch:
         batch.add_column(sa.Column("n", sa.Integer))
         batch.alter_column("c", new_column_name="d", existing_type=sa.String(5))
@@ -600,6 +600,35 @@ def batch_sqlite_add_only(op):
         batch.add_column(sa.Column("n", sa.Integer))
         batch.create_index("ix_t_n", ["n"])
         batch.drop_index("ix_t_n")
+
+
+@case(dialects=["sqlite"])
+def batch_sqlite_copy_from(op):
+    # Offline, the move and copy works from copy_from instead of reflecting.
+    t = sa.Table(
+        "t", sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("c", sa.String(5), nullable=False, server_default="x"),
+        sa.Column("n", sa.Integer, sa.ForeignKey("p.id", name="fk_t_n", ondelete="CASCADE")),
+        sa.Column("flag", sa.Boolean(create_constraint=True, name="ck_t_flag")),
+        sa.UniqueConstraint("c", name="uq_t_c"),
+        sa.CheckConstraint("n > 0"),
+        sa.Index("ix_t_n", "n"),
+    )
+    with op.batch_alter_table("t", copy_from=t) as batch:
+        batch.alter_column("c", new_column_name="d", type_=sa.Integer, existing_type=sa.String(5))
+        batch.alter_column("flag", new_column_name="enabled", existing_type=sa.Boolean(create_constraint=True, name="ck_t_flag"))
+        batch.add_column(sa.Column("m", sa.Integer, server_default="0"), insert_before="n")
+        batch.drop_constraint("uq_t_c")
+        batch.create_unique_constraint("uq_t_d", ["c"])
+        batch.create_index("ix_t_m", ["m"])
+
+
+@case(dialects=["sqlite"])
+def batch_sqlite_needs_copy_from(op):
+    # Offline, a rebuild without copy_from cannot reflect the table.
+    with op.batch_alter_table("t") as batch:
+        batch.alter_column("c", nullable=False)
 
 
 # ---------------------------------------------------------------- refusals
