@@ -23,6 +23,11 @@ impl Output {
         }
     }
 
+    /// `-q`: nothing is printed.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// `config.print_stdout`: the text and a newline.
     pub fn line(&mut self, text: &str) {
         if self.quiet || self.broken {
@@ -43,6 +48,36 @@ impl Output {
         if !self.broken && self.out.write_all(text.as_bytes()).is_err() {
             self.broken = true;
         }
+    }
+
+    /// The start of Alembic's `util.status`: `<text> ...`, on its own line when
+    /// `newline` (what follows may print), flushed either way.
+    pub fn begin_status(&mut self, text: &str, newline: bool) {
+        if !self.quiet && !self.broken {
+            let end = if newline { " ...\n" } else { " ..." };
+            if self
+                .out
+                .write_all(text.as_bytes())
+                .and_then(|_| self.out.write_all(end.as_bytes()))
+                .is_err()
+            {
+                self.broken = true;
+            }
+        }
+        self.flush();
+    }
+
+    /// The end of a status line: `  done` or `  FAILED`.
+    pub fn end_status(&mut self, ok: bool) {
+        self.line(if ok { "  done" } else { "  FAILED" });
+    }
+
+    /// `<text> ...  done` around `f`, or `  FAILED` when it fails.
+    pub fn status<T, E>(&mut self, text: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        self.begin_status(text, false);
+        let result = f();
+        self.end_status(result.is_ok());
+        result
     }
 
     /// `FAILED: <msg>`, Alembic's report of a `CommandError`.
