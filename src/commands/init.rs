@@ -139,7 +139,7 @@ pub fn run(
                     out.line(&format!("File {config_file} already exists, skipping"));
                 } else {
                     let text = render_init_file(file.text, &script_location(directory, &ini_file));
-                    out.status(&format!("Generating {config_file}"), || {
+                    out.status_unquiet(&format!("Generating {config_file}"), || {
                         write_file(&config_file, &text, false)
                     })?;
                 }
@@ -155,18 +155,18 @@ pub fn run(
                         ));
                         continue;
                     }
-                    out.status(&format!("Appending to existing {toml_path}"), || {
+                    out.status_unquiet(&format!("Appending to existing {toml_path}"), || {
                         write_file(&toml_path, &text, true)
                     })?;
                 } else {
-                    out.status(&format!("Generating {toml_path}"), || {
+                    out.status_unquiet(&format!("Generating {toml_path}"), || {
                         write_file(&toml_path, &text, false)
                     })?;
                 }
             }
             FileRole::Copy => {
                 let dest = python_absolute(&directory.join(file.name));
-                out.status(&format!("Generating {dest}"), || {
+                out.status_unquiet(&format!("Generating {dest}"), || {
                     write_file(&dest, file.text, false)
                 })?;
             }

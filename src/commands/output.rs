@@ -53,16 +53,9 @@ impl Output {
     /// The start of Alembic's `util.status`: `<text> ...`, on its own line when
     /// `newline` (what follows may print), flushed either way.
     pub fn begin_status(&mut self, text: &str, newline: bool) {
-        if !self.quiet && !self.broken {
-            let end = if newline { " ...\n" } else { " ..." };
-            if self
-                .out
-                .write_all(text.as_bytes())
-                .and_then(|_| self.out.write_all(end.as_bytes()))
-                .is_err()
-            {
-                self.broken = true;
-            }
+        if !self.quiet {
+            self.raw(text);
+            self.raw(if newline { " ...\n" } else { " ..." });
         }
         self.flush();
     }
@@ -77,6 +70,25 @@ impl Output {
         self.begin_status(text, false);
         let result = f();
         self.end_status(result.is_ok());
+        result
+    }
+
+    /// [`Output::status`] printed even under `-q`, where Alembic's messages
+    /// are not given the quiet flag (the files `init` writes).
+    pub fn status_unquiet<T, E>(
+        &mut self,
+        text: &str,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.raw(text);
+        self.raw(" ...");
+        self.flush();
+        let result = f();
+        self.raw(if result.is_ok() {
+            "  done\n"
+        } else {
+            "  FAILED\n"
+        });
         result
     }
 
