@@ -119,9 +119,14 @@ fn same_files(r: &Path, a: &Path, shown: &str) {
 }
 
 fn run(program: &Path, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    run_ini(program, cwd, "alembic.ini", args, env)
+}
+
+/// [`run`] with `-c ini`.
+fn run_ini(program: &Path, cwd: &Path, ini: &str, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     let mut all: Vec<(String, String)> = vec![("EDITOR".into(), "true".into())];
     all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let out = run_tool_with(program, cwd, Path::new("alembic.ini"), args, &all, TIMEOUT);
+    let out = run_tool_with(program, cwd, Path::new(ini), args, &all, TIMEOUT);
     assert!(out.harness_error.is_none(), "{:?}", out.harness_error);
     out
 }
@@ -594,6 +599,7 @@ fn revision_runs_post_write_hooks() {
         "revision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\n",
     );
     t.check(&["revision", "-m", "hooked", "--rev-id", "aaa"]);
+    t.check(&["-q", "revision", "-m", "quietly hooked", "--rev-id", "aab"]);
     let ini = fs::read_to_string(t.a.join("alembic.ini")).unwrap();
     t.write("alembic.ini", &ini.replace("tidy.type = module\n", ""));
     t.check(&["revision", "-m", "no type", "--rev-id", "bbb"]);
@@ -734,6 +740,43 @@ fn init_writes_what_alembic_writes() {
     assert_eq!((r.code, a.code), (Some(255), Some(255)));
     assert!(a.stdout.starts_with("FAILED: No such template "));
     assert!(r.stdout.starts_with("FAILED: No such template "));
+}
+
+/// With the ini file in another directory, `script_location` leads from
+/// there back to the new directory (`..` included), so Alembic finds it.
+#[test]
+fn init_with_the_config_file_elsewhere() {
+    let Some(alembic) = alembic_bin() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("conf")).unwrap();
+    let ini = "conf/alembic.ini";
+    let out = run_ini(&retort_bin(), dir.path(), ini, &["init", "mig"], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let text = fs::read_to_string(dir.path().join(ini)).unwrap();
+    assert!(
+        text.contains("\nscript_location = %(here)s/../mig\n"),
+        "{text}"
+    );
+    for program in [&alembic, &retort_bin()] {
+        let out = run_ini(
+            program,
+            dir.path(),
+            ini,
+            &["revision", "-m", "x", "--head", "base"],
+            &[],
+        );
+        assert_eq!(
+            out.code,
+            Some(0),
+            "{}: {}{}",
+            program.display(),
+            out.stdout,
+            out.stderr
+        );
+        assert!(out.stdout.contains("/mig/versions/"), "{}", out.stdout);
+    }
 }
 
 #[test]

@@ -317,12 +317,13 @@ fn run_hooks(
                 python_repr(&hook.name)
             )));
         }
-        out.begin_status(
+        // Alembic prints these whatever -q says.
+        out.begin_status_unquiet(
             &format!("Running post write hook {}", python_repr(&hook.name)),
             true,
         );
         let result = host::run_hook(spec, path, &hook.name, &hook.options);
-        out.end_status(result.is_ok());
+        out.end_status_unquiet(result.is_ok());
         result?;
     }
     Ok(())

@@ -80,16 +80,22 @@ impl Output {
         text: &str,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        self.raw(text);
-        self.raw(" ...");
-        self.flush();
+        self.begin_status_unquiet(text, false);
         let result = f();
-        self.raw(if result.is_ok() {
-            "  done\n"
-        } else {
-            "  FAILED\n"
-        });
+        self.end_status_unquiet(result.is_ok());
         result
+    }
+
+    /// [`Output::begin_status`] whatever `-q` says.
+    pub fn begin_status_unquiet(&mut self, text: &str, newline: bool) {
+        self.raw(text);
+        self.raw(if newline { " ...\n" } else { " ..." });
+        self.flush();
+    }
+
+    /// [`Output::end_status`] whatever `-q` says.
+    pub fn end_status_unquiet(&mut self, ok: bool) {
+        self.raw(if ok { "  done\n" } else { "  FAILED\n" });
     }
 
     /// `FAILED: <msg>`, Alembic's report of a `CommandError`.
