@@ -90,7 +90,8 @@ pub fn run(global: &Global, out: &mut Output, o: RevisionOptions) -> Result<(), 
         heads: vec![o.head.unwrap_or_else(|| "head".to_string())],
         splice: o.splice,
         branch_label: o.branch_label,
-        version_path: o.version_path,
+        // Alembic's MigrationScript takes an empty path as none.
+        version_path: o.version_path.filter(|v| !v.is_empty()),
         depends_on: o.depends_on,
         extra,
     };
