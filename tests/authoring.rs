@@ -66,6 +66,13 @@ impl Twins {
         }
     }
 
+    /// Removes the directory `rel` on both sides.
+    fn remove_dir(&self, rel: &str) {
+        for side in [&self.a, &self.r] {
+            fs::remove_dir_all(side.join(rel)).expect("remove");
+        }
+    }
+
     /// Runs `args` with both tools and checks they agree.
     fn check(&self, args: &[&str]) {
         self.check_env(args, &[]);
@@ -203,6 +210,8 @@ fn revision_and_merge_on_the_stock_generic_template() {
     let Some(t) = Twins::init("generic", |s| s) else {
         return;
     };
+    // A missing versions directory is created.
+    t.remove_dir("mig/versions");
     t.check(&[
         "revision",
         "-m",
@@ -616,6 +625,27 @@ fn revision_runs_post_write_hooks() {
         ),
     );
     t.check(&["revision", "-m", "no module", "--rev-id", "ddd"]);
+}
+
+#[test]
+fn revision_runs_post_write_hooks_from_pyproject() {
+    let Some(t) = Twins::init("pyproject", |s| s) else {
+        return;
+    };
+    let toml = fs::read_to_string(t.a.join("pyproject.toml")).unwrap();
+    let hooks = "\n[[tool.alembic.post_write_hooks]]\nname = \"mark\"\ntype = \"exec\"\n\
+                 executable = \"sed\"\noptions = \"-i -e '1i # marked' REVISION_SCRIPT_FILENAME\"\n";
+    t.write("pyproject.toml", &format!("{toml}{hooks}"));
+    t.check(&["revision", "-m", "marked", "--rev-id", "aaa"]);
+    let missing =
+        "\n[[tool.alembic.post_write_hooks]]\nname = \"fmt\"\ntype = \"console_scripts\"\n\
+                   entrypoint = \"no-such-entrypoint\"\n";
+    t.write("pyproject.toml", &format!("{toml}{missing}"));
+    t.check(&["revision", "-m", "no entry point", "--rev-id", "bbb"]);
+    let no_entry =
+        "\n[[tool.alembic.post_write_hooks]]\nname = \"fmt\"\ntype = \"console_scripts\"\n";
+    t.write("pyproject.toml", &format!("{toml}{no_entry}"));
+    t.check(&["revision", "-m", "no entry point key", "--rev-id", "ccc"]);
 }
 
 #[test]
