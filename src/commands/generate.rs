@@ -12,7 +12,7 @@ use crate::host::{self, ConfigSpec, ExtraArgs, TemplateValue};
 use crate::host::{EnvRun, Session, SessionError, StepSpec};
 use crate::python::{python_path_str, python_repr};
 use crate::revision::{Resolved, RevArg, Revision, RevisionMap};
-use crate::script::{read_new_script, verify_rev_id};
+use crate::script::{new_rev_id, read_new_script, verify_rev_id};
 
 const MULTIPLE_HEADS: &str = "Multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge.";
 
@@ -50,6 +50,20 @@ pub(crate) fn config_spec(
         prepend_sys_path: config.prepend_sys_path()?.unwrap_or_default(),
         options,
     })
+}
+
+/// An optional string option as `config.cmd_opts` holds it.
+pub(crate) fn opt_text(v: &Option<String>) -> TemplateValue {
+    v.as_ref()
+        .map_or(TemplateValue::None, |s| TemplateValue::Str(s.clone()))
+}
+
+/// `rev_id or util.rev_id()`: the id given, unless empty, else a fresh one.
+pub(crate) fn rev_id_or_new(given: Option<&str>) -> Result<String, Failure> {
+    match given {
+        Some(id) if !id.is_empty() => Ok(id.to_string()),
+        _ => Ok(new_rev_id()?),
+    }
 }
 
 /// `str(Path(p).absolute())`: the working directory in front of a relative
@@ -399,5 +413,5 @@ pub(crate) fn run_environment(
         extra: None,
     };
     host::run_env(&run, &mut session)?;
-    Ok(session.extra.unwrap_or(ExtraArgs(None)))
+    Ok(session.extra.unwrap_or_default())
 }

@@ -1,9 +1,10 @@
 //! `merge`: a revision whose parents are the given revisions (`heads`: all heads).
 
-use super::generate::{config_spec, generate_revision, run_environment, Graph, NewRevision};
+use super::generate::{
+    config_spec, generate_revision, opt_text, rev_id_or_new, run_environment, Graph, NewRevision,
+};
 use super::{Failure, Global, Output, Project};
 use crate::host::{ExtraArgs, TemplateValue};
-use crate::script::new_rev_id;
 
 /// The command line of `merge`.
 #[derive(Debug, Clone, Default)]
@@ -13,11 +14,6 @@ pub struct MergeOptions {
     pub branch_label: Option<String>,
     pub rev_id: Option<String>,
     pub splice: bool,
-}
-
-fn text(v: &Option<String>) -> TemplateValue {
-    v.as_ref()
-        .map_or(TemplateValue::None, |s| TemplateValue::Str(s.clone()))
 }
 
 pub fn run(global: &Global, out: &mut Output, o: MergeOptions) -> Result<(), Failure> {
@@ -32,9 +28,9 @@ pub fn run(global: &Global, out: &mut Output, o: MergeOptions) -> Result<(), Fai
                     .collect(),
             ),
         ),
-        ("message".into(), text(&o.message)),
-        ("branch_label".into(), text(&o.branch_label)),
-        ("rev_id".into(), text(&o.rev_id)),
+        ("message".into(), opt_text(&o.message)),
+        ("branch_label".into(), opt_text(&o.branch_label)),
+        ("rev_id".into(), opt_text(&o.rev_id)),
         ("splice".into(), TemplateValue::Bool(o.splice)),
     ];
     let spec = config_spec(project, global, "merge", out.is_quiet(), cmd_opts)?;
@@ -43,12 +39,9 @@ pub fn run(global: &Global, out: &mut Output, o: MergeOptions) -> Result<(), Fai
     let extra = if environment {
         run_environment(&graph, global, out, &spec, false)?
     } else {
-        ExtraArgs(None)
+        ExtraArgs::default()
     };
-    let rev_id = match o.rev_id.as_deref() {
-        Some(id) if !id.is_empty() => id.to_string(),
-        _ => new_rev_id()?,
-    };
+    let rev_id = rev_id_or_new(o.rev_id.as_deref())?;
     let new = NewRevision {
         rev_id,
         message: o.message,

@@ -1,9 +1,10 @@
 //! `revision`: a new, empty revision file from the project's `script.py.mako`.
 
-use super::generate::{config_spec, generate_revision, run_environment, Graph, NewRevision};
+use super::generate::{
+    config_spec, generate_revision, opt_text, rev_id_or_new, run_environment, Graph, NewRevision,
+};
 use super::{Failure, Global, Output, Project};
 use crate::host::{ExtraArgs, TemplateValue};
-use crate::script::new_rev_id;
 
 /// The command line of `revision`.
 #[derive(Debug, Clone, Default)]
@@ -17,11 +18,6 @@ pub struct RevisionOptions {
     pub version_path: Option<String>,
     pub rev_id: Option<String>,
     pub depends_on: Vec<String>,
-}
-
-fn text(v: &Option<String>) -> TemplateValue {
-    v.as_ref()
-        .map_or(TemplateValue::None, |s| TemplateValue::Str(s.clone()))
 }
 
 impl RevisionOptions {
@@ -38,17 +34,17 @@ impl RevisionOptions {
             )
         };
         vec![
-            ("message".into(), text(&self.message)),
+            ("message".into(), opt_text(&self.message)),
             (
                 "autogenerate".into(),
                 TemplateValue::Bool(self.autogenerate),
             ),
             ("sql".into(), TemplateValue::Bool(self.sql)),
-            ("head".into(), text(&self.head)),
+            ("head".into(), opt_text(&self.head)),
             ("splice".into(), TemplateValue::Bool(self.splice)),
-            ("branch_label".into(), text(&self.branch_label)),
-            ("version_path".into(), text(&self.version_path)),
-            ("rev_id".into(), text(&self.rev_id)),
+            ("branch_label".into(), opt_text(&self.branch_label)),
+            ("version_path".into(), opt_text(&self.version_path)),
+            ("rev_id".into(), opt_text(&self.rev_id)),
             ("depends_on".into(), depends_on),
         ]
     }
@@ -56,10 +52,7 @@ impl RevisionOptions {
 
 pub fn run(global: &Global, out: &mut Output, o: RevisionOptions) -> Result<(), Failure> {
     let project = Project::load(global)?;
-    let rev_id = match o.rev_id.as_deref() {
-        Some(id) if !id.is_empty() => id.to_string(),
-        _ => new_rev_id()?,
-    };
+    let rev_id = rev_id_or_new(o.rev_id.as_deref())?;
     let environment = project.config.asbool_option("revision_environment")?;
     if o.autogenerate {
         if o.sql {
@@ -82,7 +75,7 @@ pub fn run(global: &Global, out: &mut Output, o: RevisionOptions) -> Result<(), 
     let extra = if environment {
         run_environment(&graph, global, out, &spec, o.sql)?
     } else {
-        ExtraArgs(None)
+        ExtraArgs::default()
     };
     let new = NewRevision {
         rev_id,

@@ -197,8 +197,9 @@ fn command_dict<'py>(py: Python<'py>, spec: &ConfigSpec) -> PyResult<Bound<'py, 
 }
 
 /// Extra template variables handed over as Python objects (what env.py set
-/// through `configure(template_args=…)`).
-pub struct ExtraArgs(pub Option<Py<PyAny>>);
+/// through `configure(template_args=…)`); none by default.
+#[derive(Default)]
+pub struct ExtraArgs(Option<Py<PyAny>>);
 
 /// `template_to_file`: `template` rendered by Mako with `args` (plus
 /// `create_date`, `comma`, `refresh` and `config`) and written to `dest`.
