@@ -1,6 +1,5 @@
-//! `init` and `list_templates`: a new migration environment from one of
-//! retort's own templates (`templates/`), written as Alembic's `init` writes
-//! its own.
+//! `init`: a new migration environment from one of retort's own templates
+//! (`templates/`), written as Alembic's `init` writes its own.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -8,17 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use super::generate::python_absolute;
 use super::{Failure, Global, Output};
 use crate::python::python_path_str;
-use crate::script::{find_template, render_init_file, FileRole, TEMPLATES};
-
-pub fn list_templates(out: &mut Output) -> Result<(), Failure> {
-    out.line("Available templates:\n");
-    for t in TEMPLATES {
-        out.line(&format!("{} - {}", t.name, t.synopsis()));
-    }
-    out.line("\nTemplates are used via the 'init' command, e.g.:");
-    out.line("\n  alembic init --template generic ./scripts");
-    Ok(())
-}
+use crate::script::{find_template, render_init_file, FileRole};
 
 fn io_failure(what: &str, path: &str, e: &std::io::Error) -> Failure {
     Failure::Crash(format!("cannot {what} {path}: {e}"))

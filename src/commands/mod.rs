@@ -11,6 +11,7 @@ mod heads;
 mod history;
 mod hosted;
 mod init;
+mod list_templates;
 mod merge;
 mod output;
 mod revision;
@@ -143,7 +144,7 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
             },
         ),
         Command::Init(a) => init::run(global, out, &a.directory, &a.template, a.package),
-        Command::ListTemplates => init::list_templates(out),
+        Command::ListTemplates => list_templates::run(out),
         Command::Edit(a) => edit::run(global, out, &a.rev),
         other => Err(Failure::Crash(format!(
             "the '{}' command is not available in this build of retort yet",
