@@ -178,6 +178,9 @@ pub struct MergeArgs {
     /// Specify a hardcoded revision id instead of generating one
     #[arg(long)]
     pub rev_id: Option<String>,
+    /// Allow a non-head revision as the 'head' to splice onto
+    #[arg(long)]
+    pub splice: bool,
     /// one or more revisions, or 'heads' for all heads
     #[arg(required = true)]
     pub revisions: Vec<String>,

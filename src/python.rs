@@ -70,6 +70,66 @@ pub fn python_int(s: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// `str(pathlib.PurePosixPath(s))`: empty and `.` parts dropped, repeated
+/// slashes collapsed (a leading `//` kept, as POSIX allows), no trailing
+/// slash; `.` for an empty path.
+pub fn python_path_str(s: &str) -> String {
+    let root = if s.starts_with("//") && !s.starts_with("///") {
+        "//"
+    } else if s.starts_with('/') {
+        "/"
+    } else {
+        ""
+    };
+    let parts: Vec<&str> = s
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if root.is_empty() && parts.is_empty() {
+        return ".".to_string();
+    }
+    format!("{root}{}", parts.join("/"))
+}
+
+/// `repr()` of a Python string: single quotes unless the text has a single
+/// quote and no double quote; backslashes, the quote and control characters
+/// escaped.
+pub fn python_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else {
+                    out.push_str(&format!("\\u{n:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +145,17 @@ mod tests {
         assert_eq!(python_int("1__0"), None);
         assert_eq!(python_int("ab"), None);
         assert_eq!(python_int("-"), None);
+    }
+
+    #[test]
+    fn paths_and_reprs_like_python() {
+        assert_eq!(python_path_str("./a//b/./c/"), "a/b/c");
+        assert_eq!(python_path_str(""), ".");
+        assert_eq!(python_path_str("./"), ".");
+        assert_eq!(python_path_str("///x/../y"), "/x/../y");
+        assert_eq!(python_path_str("//x"), "//x");
+        assert_eq!(python_repr("black"), "'black'");
+        assert_eq!(python_repr("it's"), "\"it's\"");
+        assert_eq!(python_repr("a'\"b\n"), "'a\\'\"b\\n'");
     }
 }

@@ -109,7 +109,7 @@ def _command_error(message):
 
 
 def _cmd_opts(command):
-    return argparse.Namespace(
+    opts = argparse.Namespace(
         x=list(command.get("x") or []),
         config=command.get("config_file"),
         name=command.get("ini_section", "alembic"),
@@ -117,6 +117,10 @@ def _cmd_opts(command):
         quiet=command.get("quiet", False),
         cmd=command.get("name"),
     )
+    # The command's own flags (revision's autogenerate, message, ...).
+    for key, value in (command.get("cmd_opts") or {}).items():
+        setattr(opts, key, value)
+    return opts
 
 
 def from_command(command):

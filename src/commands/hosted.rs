@@ -256,7 +256,11 @@ impl Session for HostedSession<'_> {
 }
 
 /// The command line as env.py sees it.
-fn env_run(project: &Project, global: &Global, command: &str) -> Result<EnvRun, Failure> {
+pub(crate) fn env_run(
+    project: &Project,
+    global: &Global,
+    command: &str,
+) -> Result<EnvRun, Failure> {
     let config = &project.config;
     Ok(EnvRun {
         command: command.to_string(),

@@ -4,11 +4,17 @@
 mod branches;
 mod current;
 mod database;
+mod edit;
 mod ensure_version;
+mod generate;
 mod heads;
 mod history;
 mod hosted;
+mod init;
+mod list_templates;
+mod merge;
 mod output;
+mod revision;
 mod show;
 mod stamp;
 
@@ -111,6 +117,35 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
         Command::Downgrade(a) => {
             hosted::migrate(global, out, &a.revision, false, a.sql, a.tag.as_deref())
         }
+        Command::Revision(a) => revision::run(
+            global,
+            out,
+            revision::RevisionOptions {
+                message: a.message,
+                autogenerate: a.autogenerate,
+                sql: a.sql,
+                head: a.head,
+                splice: a.splice,
+                branch_label: a.branch_label,
+                version_path: a.version_path,
+                rev_id: a.rev_id,
+                depends_on: a.depends_on,
+            },
+        ),
+        Command::Merge(a) => merge::run(
+            global,
+            out,
+            merge::MergeOptions {
+                revisions: a.revisions,
+                message: a.message,
+                branch_label: a.branch_label,
+                rev_id: a.rev_id,
+                splice: a.splice,
+            },
+        ),
+        Command::Init(a) => init::run(global, out, &a.directory, &a.template, a.package),
+        Command::ListTemplates => list_templates::run(out),
+        Command::Edit(a) => edit::run(global, out, &a.rev),
         other => Err(Failure::Crash(format!(
             "the '{}' command is not available in this build of retort yet",
             command_name(&other)

@@ -23,6 +23,11 @@ impl Output {
         }
     }
 
+    /// `-q`: nothing is printed.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// `config.print_stdout`: the text and a newline.
     pub fn line(&mut self, text: &str) {
         if self.quiet || self.broken {
@@ -43,6 +48,54 @@ impl Output {
         if !self.broken && self.out.write_all(text.as_bytes()).is_err() {
             self.broken = true;
         }
+    }
+
+    /// The start of Alembic's `util.status`: `<text> ...`, on its own line when
+    /// `newline` (what follows may print), flushed either way.
+    pub fn begin_status(&mut self, text: &str, newline: bool) {
+        if !self.quiet {
+            self.raw(text);
+            self.raw(if newline { " ...\n" } else { " ..." });
+        }
+        self.flush();
+    }
+
+    /// The end of a status line: `  done` or `  FAILED`.
+    pub fn end_status(&mut self, ok: bool) {
+        self.line(if ok { "  done" } else { "  FAILED" });
+    }
+
+    /// `<text> ...  done` around `f`, or `  FAILED` when it fails.
+    pub fn status<T, E>(&mut self, text: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        self.begin_status(text, false);
+        let result = f();
+        self.end_status(result.is_ok());
+        result
+    }
+
+    /// [`Output::status`] printed even under `-q`, where Alembic's messages
+    /// are not given the quiet flag (the files `init` writes).
+    pub fn status_unquiet<T, E>(
+        &mut self,
+        text: &str,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.begin_status_unquiet(text, false);
+        let result = f();
+        self.end_status_unquiet(result.is_ok());
+        result
+    }
+
+    /// [`Output::begin_status`] whatever `-q` says.
+    pub fn begin_status_unquiet(&mut self, text: &str, newline: bool) {
+        self.raw(text);
+        self.raw(if newline { " ...\n" } else { " ..." });
+        self.flush();
+    }
+
+    /// [`Output::end_status`] whatever `-q` says.
+    pub fn end_status_unquiet(&mut self, ok: bool) {
+        self.raw(if ok { "  done\n" } else { "  FAILED\n" });
     }
 
     /// `FAILED: <msg>`, Alembic's report of a `CommandError`.

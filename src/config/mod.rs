@@ -50,6 +50,14 @@ pub struct ConfigSource {
     pub env_config: Option<PathBuf>,
 }
 
+impl ConfigSource {
+    /// The (pyproject.toml, ini) files the command line names, whether they
+    /// exist or not (what `init` writes).
+    pub fn file_paths(&self) -> Result<(PathBuf, PathBuf), ConfigError> {
+        choose_files(self)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The ini file name as given (Alembic's `config_file_name`).

@@ -114,6 +114,9 @@ pub struct EnvRun {
     pub quiet: bool,
     /// `prepend_sys_path` entries, in order.
     pub prepend_sys_path: Vec<String>,
+    /// The command's own options, as attributes of `config.cmd_opts`
+    /// (`revision`'s `autogenerate`, `message`, …).
+    pub cmd_opts: Vec<(String, super::TemplateValue)>,
 }
 
 thread_local! {
@@ -184,5 +187,10 @@ fn command_dict<'py>(py: Python<'py>, run: &EnvRun) -> PyResult<Bound<'py, PyDic
     d.set_item("dont_mutate", run.dont_mutate)?;
     d.set_item("raiseerr", run.raiseerr)?;
     d.set_item("quiet", run.quiet)?;
+    let opts = PyDict::new(py);
+    for (k, v) in &run.cmd_opts {
+        opts.set_item(k, v.to_python(py)?)?;
+    }
+    d.set_item("cmd_opts", opts)?;
     Ok(d)
 }

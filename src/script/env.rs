@@ -1,5 +1,6 @@
-//! Recognising an `env.py` that is one of Alembic's stock templates, byte for
-//! byte. Such an env.py only reads `sqlalchemy.url` from the main ini section and
+//! Recognising an `env.py` that is one of Alembic's stock templates (or one of
+//! retort's own `init` templates, which do the same), byte for byte. Such an
+//! env.py only reads `sqlalchemy.url` from the main ini section and
 //! configures the default version table, so retort can do its work without
 //! starting Python.
 
@@ -140,6 +141,13 @@ const STOCK_DIGESTS: &[(&str, StockEnv)] = &[
 /// The stock template `env_py` is, if any (`None` also when it cannot be read).
 pub fn stock_env(env_py: &Path) -> Option<StockEnv> {
     let bytes = std::fs::read(env_py).ok()?;
+    // retort's own templates behave as Alembic's generic and async ones.
+    if bytes == super::templates::ENV_PY.as_bytes() {
+        return Some(StockEnv::Generic);
+    }
+    if bytes == super::templates::ENV_ASYNC_PY.as_bytes() {
+        return Some(StockEnv::Async);
+    }
     let digest = Sha256::digest(&bytes);
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     STOCK_DIGESTS

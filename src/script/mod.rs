@@ -3,7 +3,9 @@
 
 mod discover;
 mod env;
+mod generate;
 pub mod header;
+mod templates;
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +15,9 @@ use crate::revision::Revision;
 pub use crate::python::{python_splitlines, python_strip};
 pub use discover::FsSource;
 pub use env::{stock_env, StockEnv};
+pub use generate::{new_rev_id, read_new_script, verify_rev_id};
 pub use header::{Header, HeaderError, HeaderValue};
+pub use templates::{find_template, render_init_file, FileRole, InitTemplate, TEMPLATES};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
