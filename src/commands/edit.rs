@@ -6,7 +6,7 @@ use std::process::Command;
 
 use super::{Catch, Failure, Global, Output, Project};
 use crate::db::{Backend, VersionTable};
-use crate::host::{self, Session, SessionError, StepSpec};
+use crate::host::{self, OptionValue, Session, SessionError, StepSpec};
 use crate::python::python_repr;
 use crate::revision::{Resolved, RevArg, RevisionMap};
 
@@ -187,10 +187,14 @@ impl Session for EditSession<'_> {
     }
 
     fn script_heads(&mut self) -> Vec<String> {
-        self.map
-            .heads()
-            .iter()
-            .map(|&h| self.map.id(h).to_string())
-            .collect()
+        super::hosted::script_heads(self.map)
+    }
+
+    fn flush(&mut self) {
+        self.out.flush();
+    }
+
+    fn toml_option(&mut self, name: &str) -> Result<Option<OptionValue>, SessionError> {
+        super::hosted::toml_option(self.project, name)
     }
 }

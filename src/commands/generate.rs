@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{Catch, Failure, Global, Output, Project};
 use crate::db::{Backend, VersionTable};
 use crate::host::{self, ConfigSpec, ExtraArgs, TemplateValue};
-use crate::host::{EnvRun, Session, SessionError, StepSpec};
+use crate::host::{EnvRun, OptionValue, Session, SessionError, StepSpec};
 use crate::python::{python_path_str, python_repr};
 use crate::revision::{Resolved, RevArg, Revision, RevisionMap};
 use crate::script::{new_rev_id, read_new_script, verify_rev_id};
@@ -346,6 +346,7 @@ fn run_hooks(
 /// env.py's run for `revision`/`merge` with `revision_environment`: no steps;
 /// what it configured for the template is kept.
 struct EnvironmentSession<'a> {
+    project: &'a Project,
     map: &'a RevisionMap,
     out: &'a mut Output,
     revision: bool,
@@ -368,15 +369,7 @@ impl Session for EnvironmentSession<'_> {
     }
 
     fn resolve_start(&mut self, revisions: &[String]) -> Result<Vec<String>, SessionError> {
-        let mut ids = Vec::with_capacity(revisions.len());
-        for r in revisions.iter().filter(|r| r.as_str() != "base") {
-            let rev = self
-                .map
-                .get_revision(Some(r))
-                .map_err(|e| Catch::default().failure(e))?;
-            ids.extend(rev.map(|k| self.map.id(k).to_string()));
-        }
-        Ok(ids)
+        super::hosted::resolve_start(self.map, revisions)
     }
 
     fn print(&mut self, text: &str) {
@@ -384,11 +377,15 @@ impl Session for EnvironmentSession<'_> {
     }
 
     fn script_heads(&mut self) -> Vec<String> {
-        self.map
-            .heads()
-            .iter()
-            .map(|&h| self.map.id(h).to_string())
-            .collect()
+        super::hosted::script_heads(self.map)
+    }
+
+    fn flush(&mut self) {
+        self.out.flush();
+    }
+
+    fn toml_option(&mut self, name: &str) -> Result<Option<OptionValue>, SessionError> {
+        super::hosted::toml_option(self.project, name)
     }
 }
 
@@ -406,6 +403,7 @@ pub(crate) fn run_environment(
     run.quiet = spec.quiet;
     run.cmd_opts = spec.options.clone();
     let mut session = EnvironmentSession {
+        project: graph.project,
         map: graph.map,
         out,
         revision: spec.command == "revision",

@@ -208,15 +208,7 @@ impl Session for HostedSession<'_> {
     }
 
     fn resolve_start(&mut self, revisions: &[String]) -> Result<Vec<String>, SessionError> {
-        let mut ids = Vec::with_capacity(revisions.len());
-        for r in revisions.iter().filter(|r| r.as_str() != "base") {
-            let rev = self
-                .map
-                .get_revision(Some(r))
-                .map_err(|e| Catch::default().failure(e))?;
-            ids.extend(rev.map(|k| self.map.id(k).to_string()));
-        }
-        Ok(ids)
+        resolve_start(self.map, revisions)
     }
 
     fn print(&mut self, text: &str) {
@@ -228,31 +220,53 @@ impl Session for HostedSession<'_> {
     }
 
     fn script_heads(&mut self) -> Vec<String> {
-        self.map
-            .heads()
-            .iter()
-            .map(|&h| self.map.id(h).to_string())
-            .collect()
+        script_heads(self.map)
     }
 
     fn toml_option(&mut self, name: &str) -> Result<Option<OptionValue>, SessionError> {
-        let value = self
-            .project
-            .config
-            .toml_value(name)
-            .map_err(|e| SessionError {
-                command: e.is_command_error(),
-                message: e.to_string(),
-            })?;
-        Ok(value.map(|v| match v {
-            TomlValue::Str(s) => OptionValue::Str(s),
-            TomlValue::Int(i) => OptionValue::Int(i),
-            TomlValue::Bool(b) => OptionValue::Bool(b),
-            TomlValue::List(items) => OptionValue::List(items),
-            TomlValue::Table(pairs) => OptionValue::Dict(pairs),
-            TomlValue::Tables(tables) => OptionValue::Dicts(tables),
-        }))
+        toml_option(self.project, name)
     }
+}
+
+// What every command's session answers alike.
+
+/// `[tool.alembic]` option `name` as env.py's Config reads it.
+pub(crate) fn toml_option(
+    project: &Project,
+    name: &str,
+) -> Result<Option<OptionValue>, SessionError> {
+    let value = project.config.toml_value(name).map_err(|e| SessionError {
+        command: e.is_command_error(),
+        message: e.to_string(),
+    })?;
+    Ok(value.map(|v| match v {
+        TomlValue::Str(s) => OptionValue::Str(s),
+        TomlValue::Int(i) => OptionValue::Int(i),
+        TomlValue::Bool(b) => OptionValue::Bool(b),
+        TomlValue::List(items) => OptionValue::List(items),
+        TomlValue::Table(pairs) => OptionValue::Dict(pairs),
+        TomlValue::Tables(tables) => OptionValue::Dicts(tables),
+    }))
+}
+
+/// Offline `starting_rev` entries as full ids (`base` dropped).
+pub(crate) fn resolve_start(
+    map: &RevisionMap,
+    revisions: &[String],
+) -> Result<Vec<String>, SessionError> {
+    let mut ids = Vec::with_capacity(revisions.len());
+    for r in revisions.iter().filter(|r| r.as_str() != "base") {
+        let rev = map
+            .get_revision(Some(r))
+            .map_err(|e| Catch::default().failure(e))?;
+        ids.extend(rev.map(|k| map.id(k).to_string()));
+    }
+    Ok(ids)
+}
+
+/// The script directory's heads, as `context.get_head_revisions()` gives them.
+pub(crate) fn script_heads(map: &RevisionMap) -> Vec<String> {
+    map.heads().iter().map(|&h| map.id(h).to_string()).collect()
 }
 
 /// The command line as env.py sees it.
