@@ -64,6 +64,10 @@ class RetortPGDialect(_RetortDriver, PGDialect):
     supports_statement_cache = True
     supports_native_decimal = True
     colspecs = {**PGDialect.colspecs, INT2VECTOR: _RetortINT2VECTOR, OIDVECTOR: _RetortOIDVECTOR}
+    # As psycopg2's dialect (executemany_mode "values_only", its default):
+    # an executemany() INSERT is sent as multi-row VALUES pages, one
+    # statement per page instead of one per row (op.bulk_insert, ORM).
+    use_insertmanyvalues_wo_returning = True
 
     def get_isolation_level_values(self, dbapi_connection):
         return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
