@@ -602,3 +602,26 @@ ROWID = _TypeObject("OID")
 
 def connect(url):
     return Connection(url)
+
+
+def _sqlite_version_info():
+    conn = connect("sqlite://")
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT sqlite_version()")
+        text = cur.fetchone()[0]
+    finally:
+        conn.close()
+    return tuple(int(p) for p in text.split("."))
+
+
+def __getattr__(name):
+    """``sqlite_version_info`` / ``sqlite_version`` as Python's sqlite3 has
+    them (SQLAlchemy's SQLite dialect reads them), asked of sqlx's SQLite
+    on first use only: runs on other databases never open it."""
+    if name not in ("sqlite_version_info", "sqlite_version"):
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    info = _sqlite_version_info()
+    globals()["sqlite_version_info"] = info
+    globals()["sqlite_version"] = ".".join(map(str, info))
+    return globals()[name]
