@@ -413,7 +413,7 @@ def agreement(dumps, logs, d) -> str:
         verdict.append("db same")
     else:
         verdict.append("DB DIFFERS")
-        report_mismatch("pg_dump after %s: alembic vs retort" % what,
+        report_mismatch("database dump after %s: alembic vs retort" % what,
                         first_diff(a, r, "alembic", "retort"))
     if logs.get(("alembic", d)) == logs.get(("retort", d)):
         verdict.append("log same")
@@ -424,7 +424,7 @@ def agreement(dumps, logs, d) -> str:
                                    "alembic", "retort"))
     if f is not None and f != a:
         verdict.append("floor db differs")
-        report_mismatch("pg_dump after %s: alembic online vs psql replay of "
+        report_mismatch("database dump after %s: alembic online vs psql replay of "
                         "its --sql" % what,
                         first_diff(a, f, "alembic", "floor"))
     return ", ".join(verdict)
@@ -512,10 +512,37 @@ def target_line(what: str, met: bool, figure: str) -> str:
 # --------------------------------------------------------------- sqlite case
 
 
+_CONSTRAINT_LINE = re.compile(
+    r"\s*(CONSTRAINT\s|PRIMARY KEY|UNIQUE\s*\(|CHECK\s*\(|FOREIGN KEY)", re.I)
+
+
 def sqlite_dump(sqlite3: str, path: Path) -> str:
+    """`sqlite3 .dump`, with the parts Alembic itself writes in set order
+    put in a fixed order: a rebuilt table's constraint clauses (batch mode
+    copies them out of a set) and the CREATE INDEX statements."""
     p = subprocess.run([sqlite3, str(path), ".dump"], capture_output=True,
                        check=True)
-    return p.stdout.decode(errors="replace")
+    out, indexes = [], []
+    table: list[str] | None = None
+    for line in p.stdout.decode(errors="replace").splitlines():
+        if table is not None:
+            if line.startswith(")"):
+                cols = [c for c in table if not _CONSTRAINT_LINE.match(c)]
+                consts = sorted(c for c in table if _CONSTRAINT_LINE.match(c))
+                out.extend(cols + consts)
+                out.append(line)
+                table = None
+            else:
+                table.append(line.rstrip().rstrip(","))
+        elif line.startswith("CREATE TABLE") and line.rstrip().endswith("("):
+            out.append(line)
+            table = []
+        elif line.startswith("CREATE INDEX") or line.startswith(
+                "CREATE UNIQUE INDEX"):
+            indexes.append(line)
+        else:
+            out.append(line)
+    return "\n".join(out + sorted(indexes))
 
 
 def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
