@@ -129,6 +129,11 @@ def _mysql_string(s):
 
 def literal(value, dialect):
     """One parameter as SQL literal text for ``dialect``."""
+    kind = type(value)
+    if kind is int:  # the common cases first, by exact type
+        return str(value)
+    if kind is str and dialect != "mysql" and (dialect != "postgresql" or "\0" not in value):
+        return "'" + value.replace("'", "''") + "'"
     if value is None:
         return "NULL"
     if value is True or value is False:
@@ -360,6 +365,10 @@ def _converters(dialect, description):
 
 # ------------------------------------------------------------- connection
 
+# executemany(): statements sent per round trip, up to about this much text
+# (PyMySQL's own multi-row INSERT limit; under every server's packet limit).
+_PAGE_CHARS = 1024000
+
 _SQLITE_DML = re.compile(r"\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I | re.S)
 
 
@@ -496,12 +505,40 @@ class Cursor:
         return self
 
     def executemany(self, operation, seq_of_parameters):
+        """The statement once per parameter set, as the Python drivers run
+        it, but sent in pages of several statements per round trip (one
+        ``execute`` of text holding many statements runs them in order and
+        stops at the first error).  The rowcount is the total."""
+        conn = self.connection
+        # PostgreSQL runs a multi-statement query as one implicit
+        # transaction: with autocommit on, each statement must stand alone.
+        limit = 0 if conn._autocommit and conn.dialect == "postgresql" else _PAGE_CHARS
         total = 0
+        page, size = [], 0
         for params in seq_of_parameters:
-            self.execute(operation, params)
-            total += max(self.rowcount, 0)
+            sql = interpolate(operation, params, conn.dialect)
+            page.append(sql)
+            size += len(sql)
+            if size >= limit:
+                total += self._run_page(page)
+                page, size = [], 0
+        if page:
+            total += self._run_page(page)
+        self.description = None
+        self._rows = []
+        self._pos = 0
+        self.lastrowid = None
         self.rowcount = total
         return self
+
+    def _run_page(self, statements):
+        conn = self.connection
+        conn._before(statements[0])
+        # A statement's own trailing semicolon would make an empty one; the
+        # separator on its own line also ends a trailing -- comment.
+        text = "\n;\n".join(s.rstrip().rstrip(";") for s in statements)
+        _description, _rows, rowcount, _lastrowid = conn._run(text)
+        return max(rowcount, 0)
 
     def fetchone(self):
         if self._pos >= len(self._rows):
@@ -565,3 +602,26 @@ ROWID = _TypeObject("OID")
 
 def connect(url):
     return Connection(url)
+
+
+def _sqlite_version_info():
+    conn = connect("sqlite://")
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT sqlite_version()")
+        text = cur.fetchone()[0]
+    finally:
+        conn.close()
+    return tuple(int(p) for p in text.split("."))
+
+
+def __getattr__(name):
+    """``sqlite_version_info`` / ``sqlite_version`` as Python's sqlite3 has
+    them (SQLAlchemy's SQLite dialect reads them), asked of sqlx's SQLite
+    on first use only: runs on other databases never open it."""
+    if name not in ("sqlite_version_info", "sqlite_version"):
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    info = _sqlite_version_info()
+    globals()["sqlite_version_info"] = info
+    globals()["sqlite_version"] = ".".join(map(str, info))
+    return globals()[name]

@@ -6,13 +6,11 @@ The URL env.py gives keeps its meaning — retort's sqlx layer parses the
 original SQLAlchemy URL — but no Python driver is imported.
 """
 
+import importlib.abc
+import sys
+
 import sqlalchemy
 from sqlalchemy.dialects import registry
-from sqlalchemy.dialects.mysql.base import MySQLDialect
-from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
-from sqlalchemy.dialects.postgresql.base import PGDialect
-from sqlalchemy.dialects.postgresql.pg_catalog import INT2VECTOR, OIDVECTOR
-from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 from . import dbapi
 
@@ -52,117 +50,149 @@ class _SpaceVector:
         return process
 
 
-class _RetortINT2VECTOR(_SpaceVector, INT2VECTOR):
-    pass
+# The dialect classes are built on first use (SQLAlchemy's registry asks this
+# module for them by name, see __getattr__): a run imports its own dialect's
+# modules only, not all four.
 
 
-class _RetortOIDVECTOR(_SpaceVector, OIDVECTOR):
-    pass
+def _build_pg():
+    from sqlalchemy.dialects.postgresql.base import PGDialect
+    from sqlalchemy.dialects.postgresql.pg_catalog import INT2VECTOR, OIDVECTOR
 
-
-class RetortPGDialect(_RetortDriver, PGDialect):
-    supports_statement_cache = True
-    supports_native_decimal = True
-    colspecs = {**PGDialect.colspecs, INT2VECTOR: _RetortINT2VECTOR, OIDVECTOR: _RetortOIDVECTOR}
-
-    def get_isolation_level_values(self, dbapi_connection):
-        return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
-
-    def set_isolation_level(self, dbapi_connection, level):
-        # psycopg2's set_isolation_level(), which SQLAlchemy calls, first
-        # rolls back the transaction its own SELECTs (get_isolation_level)
-        # may have opened.
-        dbapi_connection.rollback()
-        if level == "AUTOCOMMIT":
-            dbapi_connection.autocommit = True
-            return
-        dbapi_connection.autocommit = False
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s" % level)
-        cursor.execute("COMMIT")
-        dbapi_connection._in_tx = False
-
-    def detect_autocommit_setting(self, dbapi_conn):
-        return dbapi_conn.autocommit
-
-    def set_readonly(self, connection, value):
+    class _RetortINT2VECTOR(_SpaceVector, INT2VECTOR):
         pass
 
-    def get_readonly(self, connection):
-        return False
-
-    def set_deferrable(self, connection, value):
+    class _RetortOIDVECTOR(_SpaceVector, OIDVECTOR):
         pass
 
-    def get_deferrable(self, connection):
-        return False
+    class RetortPGDialect(_RetortDriver, PGDialect):
+        supports_statement_cache = True
+        supports_native_decimal = True
+        colspecs = {**PGDialect.colspecs, INT2VECTOR: _RetortINT2VECTOR, OIDVECTOR: _RetortOIDVECTOR}
+        # As psycopg2's dialect (executemany_mode "values_only", its default):
+        # an executemany() INSERT is sent as multi-row VALUES pages, one
+        # statement per page instead of one per row (op.bulk_insert, ORM).
+        use_insertmanyvalues_wo_returning = True
+
+        def get_isolation_level_values(self, dbapi_connection):
+            return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+        def set_isolation_level(self, dbapi_connection, level):
+            # psycopg2's set_isolation_level(), which SQLAlchemy calls, first
+            # rolls back the transaction its own SELECTs (get_isolation_level)
+            # may have opened.
+            dbapi_connection.rollback()
+            if level == "AUTOCOMMIT":
+                dbapi_connection.autocommit = True
+                return
+            dbapi_connection.autocommit = False
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s" % level)
+            cursor.execute("COMMIT")
+            dbapi_connection._in_tx = False
+
+        def detect_autocommit_setting(self, dbapi_conn):
+            return dbapi_conn.autocommit
+
+        def set_readonly(self, connection, value):
+            pass
+
+        def get_readonly(self, connection):
+            return False
+
+        def set_deferrable(self, connection, value):
+            pass
+
+        def get_deferrable(self, connection):
+            return False
+
+    return RetortPGDialect
 
 
-class RetortMySQLDialect(_RetortDriver, MySQLDialect):
-    supports_statement_cache = True
-    supports_native_decimal = True
+def _build_mysql():
+    from sqlalchemy.dialects.mysql.base import MySQLDialect
 
-    def _detect_charset(self, connection):
-        return "utf8mb4"
+    class RetortMySQLDialect(_RetortDriver, MySQLDialect):
+        supports_statement_cache = True
+        supports_native_decimal = True
 
-    def _extract_error_code(self, exception):
-        try:
-            return int(exception.code)
-        except (TypeError, ValueError):
+        def _detect_charset(self, connection):
+            return "utf8mb4"
+
+        def _extract_error_code(self, exception):
+            try:
+                return int(exception.code)
+            except (TypeError, ValueError):
+                return None
+
+        def get_isolation_level_values(self, dbapi_connection):
+            return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+        def set_isolation_level(self, dbapi_connection, level):
+            if level == "AUTOCOMMIT":
+                dbapi_connection.autocommit = True
+                return
+            dbapi_connection.autocommit = False
+            super().set_isolation_level(dbapi_connection, level)
+
+        def detect_autocommit_setting(self, dbapi_conn):
+            return dbapi_conn.autocommit
+
+    return RetortMySQLDialect
+
+
+def _build_mariadb():
+    from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
+
+    class RetortMariaDBDialect(MariaDBDialect, __getattr__("RetortMySQLDialect")):
+        supports_statement_cache = True
+
+    return RetortMariaDBDialect
+
+
+def _build_sqlite():
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    class RetortSQLiteDialect(_RetortDriver, SQLiteDialect_pysqlite):
+        supports_statement_cache = True
+        # pysqlite's style: compiled SQL keeps single percent signs, as Alembic's.
+        default_paramstyle = "qmark"
+
+        def __init__(self, *args, **kw):
+            # SQLAlchemy would otherwise take the driver module's (pyformat).
+            kw.setdefault("paramstyle", "qmark")
+            super().__init__(*args, **kw)
+
+        def _get_server_version_info(self, connection):
+            return dbapi.sqlite_version_info
+
+        def on_connect(self):
             return None
 
-    def get_isolation_level_values(self, dbapi_connection):
-        return ("AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+        @classmethod
+        def get_pool_class(cls, url):
+            return sqlalchemy.pool.NullPool
 
-    def set_isolation_level(self, dbapi_connection, level):
-        if level == "AUTOCOMMIT":
-            dbapi_connection.autocommit = True
-            return
-        dbapi_connection.autocommit = False
-        super().set_isolation_level(dbapi_connection, level)
-
-    def detect_autocommit_setting(self, dbapi_conn):
-        return dbapi_conn.autocommit
+    return RetortSQLiteDialect
 
 
-class RetortMariaDBDialect(MariaDBDialect, RetortMySQLDialect):
-    supports_statement_cache = True
+_BUILDERS = {
+    "RetortPGDialect": _build_pg,
+    "RetortMySQLDialect": _build_mysql,
+    "RetortMariaDBDialect": _build_mariadb,
+    "RetortSQLiteDialect": _build_sqlite,
+}
 
 
-class RetortSQLiteDialect(_RetortDriver, SQLiteDialect_pysqlite):
-    supports_statement_cache = True
-    # pysqlite's style: compiled SQL keeps single percent signs, as Alembic's.
-    default_paramstyle = "qmark"
+def __getattr__(name):
+    build = _BUILDERS.get(name)
+    if build is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    cls = build()
+    cls.__qualname__ = name
+    globals()[name] = cls
+    return cls
 
-    def __init__(self, *args, **kw):
-        # SQLAlchemy would otherwise take the driver module's (pyformat).
-        kw.setdefault("paramstyle", "qmark")
-        super().__init__(*args, **kw)
-
-    def _get_server_version_info(self, connection):
-        return dbapi.sqlite_version_info
-
-    def on_connect(self):
-        return None
-
-    @classmethod
-    def get_pool_class(cls, url):
-        return sqlalchemy.pool.NullPool
-
-
-def _sqlite_version():
-    conn = dbapi.connect("sqlite://")
-    try:
-        cur = conn.cursor()
-        cur.execute("SELECT sqlite_version()")
-        text = cur.fetchone()[0]
-    finally:
-        conn.close()
-    return tuple(int(p) for p in text.split("."))
-
-
-dbapi.sqlite_version_info = _sqlite_version()
-dbapi.sqlite_version = ".".join(map(str, dbapi.sqlite_version_info))
 
 for _backend, _cls in (
     ("postgresql", "RetortPGDialect"),
@@ -335,6 +365,46 @@ def async_engine_from_config(configuration, prefix="sqlalchemy.", **kwargs):
     return AsyncEngine(engine_from_config(configuration, prefix, **kwargs))
 
 
+_ASYNC_MODULES = ("sqlalchemy.ext.asyncio", "sqlalchemy.ext.asyncio.engine")
+
+
+def _patch_async(module):
+    module.create_async_engine = create_async_engine
+    module.async_engine_from_config = async_engine_from_config
+
+
+class _PatchAsyncOnImport(importlib.abc.MetaPathFinder):
+    """Patches SQLAlchemy's asyncio engine factories when env.py imports
+    them: importing ``sqlalchemy.ext.asyncio`` (and asyncio) up front would
+    cost every run, most of which never use it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in _ASYNC_MODULES:
+            return None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec = find(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        exec_module = getattr(loader, "exec_module", None)
+        if exec_module is None:
+            return spec
+
+        def exec_and_patch(module):
+            exec_module(module)
+            _patch_async(module)
+
+        # The loader is this module's own (one per file), so the patch stays
+        # with this import.
+        loader.exec_module = exec_and_patch
+        return spec
+
+
 def install():
     """Points SQLAlchemy's public engine factories at ours."""
     import sqlalchemy.engine
@@ -343,11 +413,8 @@ def install():
     for module in (sqlalchemy, sqlalchemy.engine, sqlalchemy.engine.create):
         module.create_engine = create_engine
         module.engine_from_config = engine_from_config
-    try:
-        import sqlalchemy.ext.asyncio as sa_async
-        import sqlalchemy.ext.asyncio.engine as sa_async_engine
-    except ImportError:
-        return
-    for module in (sa_async, sa_async_engine):
-        module.create_async_engine = create_async_engine
-        module.async_engine_from_config = async_engine_from_config
+    loaded = [sys.modules[name] for name in _ASYNC_MODULES if name in sys.modules]
+    for module in loaded:
+        _patch_async(module)
+    if len(loaded) < len(_ASYNC_MODULES):
+        sys.meta_path.insert(0, _PatchAsyncOnImport())
