@@ -316,16 +316,10 @@ pub fn migrate(
             "downgrade with --sql requires <fromrev>:<torev>".into(),
         ));
     }
-    let (start, target) = match revision.split_once(':') {
+    let (start, target) = match super::split_range(revision)? {
         Some((start, end)) => (Some(start.to_string()), end),
         None => (None, revision),
     };
-    if target.contains(':') {
-        // Alembic's `revision.split(":", 2)` unpacks into two names.
-        return Err(Failure::Crash(format!(
-            "'{revision}' has more than one ':' (Alembic fails with ValueError: too many values to unpack)"
-        )));
-    }
     let catch = Catch {
         ancestor: Some(format!(
             "Destination {{end}} is not a valid {} target from current head(s)",

@@ -271,3 +271,14 @@ pub(crate) fn emit_warnings(warnings: Vec<String>) {
         eprintln!("UserWarning: {w}");
     }
 }
+
+/// `start:end` as Alembic's `revision.split(":", 2)` unpacks it: `None`
+/// without a `:`; a second `:` is the ValueError Alembic dies with.
+pub(crate) fn split_range(r: &str) -> Result<Option<(&str, &str)>, Failure> {
+    match r.split_once(':') {
+        Some((_, end)) if end.contains(':') => Err(Failure::Crash(format!(
+            "'{r}' has more than one ':' (Alembic fails with ValueError: too many values to unpack)"
+        ))),
+        parts => Ok(parts),
+    }
+}

@@ -109,15 +109,10 @@ fn split_offline_revisions(revisions: &[String]) -> Result<(Option<String>, Vec<
     let mut start: Option<&str> = None;
     let mut dests = Vec::with_capacity(revisions.len());
     for r in revisions {
-        let Some((s, d)) = r.split_once(':') else {
+        let Some((s, d)) = super::split_range(r)? else {
             dests.push(r.clone());
             continue;
         };
-        if d.contains(':') {
-            return Err(Failure::Crash(format!(
-                "'{r}' has more than one ':' (Alembic fails with ValueError: too many values to unpack)"
-            )));
-        }
         match start {
             None => start = Some(s),
             Some(earlier) if earlier != s => {

@@ -48,8 +48,9 @@ const fn file(name: &'static str, role: FileRole, text: &'static str) -> Templat
     TemplateFile { name, role, text }
 }
 
+/// A template: the files every template has, then its configuration files.
 macro_rules! template {
-    ($name:literal, $env:expr, pyproject) => {
+    ($name:literal, $env:expr, [$($config:expr),+]) => {
         InitTemplate {
             name: $name,
             readme: include_str!(concat!("../../templates/", $name, "/README")),
@@ -61,35 +62,32 @@ macro_rules! template {
                     include_str!(concat!("../../templates/", $name, "/README")),
                 ),
                 file("env.py", FileRole::Copy, $env),
-                file("pyproject.toml.mako", FileRole::Pyproject, PYPROJECT),
-                file("alembic.ini.mako", FileRole::Ini, INI_PYPROJECT),
-            ],
-        }
-    };
-    ($name:literal, $env:expr) => {
-        InitTemplate {
-            name: $name,
-            readme: include_str!(concat!("../../templates/", $name, "/README")),
-            files: &[
-                file("script.py.mako", FileRole::Copy, SCRIPT_MAKO),
-                file(
-                    "README",
-                    FileRole::Copy,
-                    include_str!(concat!("../../templates/", $name, "/README")),
-                ),
-                file("env.py", FileRole::Copy, $env),
-                file("alembic.ini.mako", FileRole::Ini, INI),
+                $($config),+
             ],
         }
     };
 }
 
+const INI_FILE: TemplateFile = file("alembic.ini.mako", FileRole::Ini, INI);
+const PYPROJECT_FILES: [TemplateFile; 2] = [
+    file("pyproject.toml.mako", FileRole::Pyproject, PYPROJECT),
+    file("alembic.ini.mako", FileRole::Ini, INI_PYPROJECT),
+];
+
 /// Every template, in the order `list_templates` shows them.
 pub const TEMPLATES: &[InitTemplate] = &[
-    template!("generic", ENV_PY),
-    template!("async", ENV_ASYNC_PY),
-    template!("pyproject", ENV_PY, pyproject),
-    template!("pyproject_async", ENV_ASYNC_PY, pyproject),
+    template!("generic", ENV_PY, [INI_FILE]),
+    template!("async", ENV_ASYNC_PY, [INI_FILE]),
+    template!(
+        "pyproject",
+        ENV_PY,
+        [PYPROJECT_FILES[0], PYPROJECT_FILES[1]]
+    ),
+    template!(
+        "pyproject_async",
+        ENV_ASYNC_PY,
+        [PYPROJECT_FILES[0], PYPROJECT_FILES[1]]
+    ),
 ];
 
 pub fn find_template(name: &str) -> Option<&'static InitTemplate> {
