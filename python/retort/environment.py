@@ -683,12 +683,7 @@ class EnvironmentContext:
                 raise CommandError("Connection or URL is required to configure the migration context online")
             engine = dialects.create_engine(url)
             connection = engine.connect()
-        if not isinstance(connection, sqlalchemy.engine.Connection):
-            if isinstance(connection, sqlalchemy.engine.Engine):
-                raise CommandError(
-                    "'connection' argument to configure() is expected to be a sqlalchemy.engine.Connection "
-                    "instance, got %r" % connection
-                )
+        _refuse_engine(connection)
         self._migration_context = MigrationContext(connection.dialect, connection, opts, self)
 
     def run_migrations(self, **kw):
@@ -721,15 +716,20 @@ class EnvironmentContext:
         return scriptdir.ScriptDirectory()
 
 
+def _refuse_engine(connection):
+    """Alembic's check on ``configure(connection=…)``: an Engine is refused."""
+    if isinstance(connection, sqlalchemy.engine.Engine):
+        raise CommandError(
+            "'connection' argument to configure() is expected to be a sqlalchemy.engine.Connection "
+            "instance, got %r" % connection
+        )
+
+
 def _offline_dialect(connection, url, dialect_name, dialect_opts):
     """The dialect an offline run compiles for, chosen as Alembic's
     ``MigrationContext.configure`` chooses it; no driver is imported."""
     if connection is not None:
-        if isinstance(connection, sqlalchemy.engine.Engine):
-            raise CommandError(
-                "'connection' argument to configure() is expected to be a sqlalchemy.engine.Connection "
-                "instance, got %r" % connection
-            )
+        _refuse_engine(connection)
         return connection.dialect
     if url:
         return sa_url.make_url(url).get_dialect()(**(dialect_opts or {}))
