@@ -69,7 +69,10 @@ pub enum Command {
     /// 'stamp' the revision table with the given revision; don't run any migrations.
     Stamp(StampArgs),
     /// Upgrade to a later version.
-    Upgrade(MigrateArgs),
+    Upgrade(UpgradeArgs),
+    /// List every revision of the scripts and the database with its state:
+    /// applied, pending, edited or missing.
+    Status(StatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +140,49 @@ pub struct MigrateArgs {
     /// revision identifier
     #[arg(allow_negative_numbers = true)]
     pub revision: String,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+    /// Refuse to run when an applied script was edited or is missing
+    /// (needs `checksums = true` in the [retort] section)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The migration lock that writing commands take (retort's own options).
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Give up after waiting this many seconds for another run's migration lock
+    #[arg(long, value_name = "SECONDS", value_parser = non_negative_seconds)]
+    pub lock_timeout: Option<f64>,
+    /// Don't take the migration lock
+    #[arg(long, conflicts_with = "lock_timeout")]
+    pub no_lock: bool,
+}
+
+fn non_negative_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: StatusFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +199,8 @@ pub struct StampArgs {
     /// revision identifier
     #[arg(required = true, allow_negative_numbers = true)]
     pub revisions: Vec<String>,
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 #[derive(Debug, Args)]

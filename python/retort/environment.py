@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sys
+import time
 
 import sqlalchemy
 from sqlalchemy import schema as sa_schema
@@ -135,6 +136,7 @@ class MigrationContext:
         self.version_table_schema = opts.get("version_table_schema")
         self.version_table_pk = opts.get("version_table_pk", True)
         self._start_from_rev = opts.get("starting_rev")
+        self._locked = False
         self.impl = _Impl(self, dialect, opts.get("transactional_ddl"))
         log.info("Context impl %s.", self.impl.impl_name)
         if self.as_sql:
@@ -230,6 +232,23 @@ class MigrationContext:
             if purge:
                 self._exec_sql(_retort.version_sql("delete_all", *self._version_args()))
 
+    def _history_args(self):
+        return (self.dialect.name, _mariadb(self.dialect), self.version_table_schema)
+
+    def _history(self):
+        """``retort_history``'s rows (``checksums = true``, online), created
+        first unless the command only reads; None when it is off or absent."""
+        if self.as_sql or not self.opts.get("checksums"):
+            return None
+        if not self.opts.get("dont_mutate", False):
+            scope = contextlib.nullcontext() if self.connection.in_transaction() else self.connection.begin()
+            with scope:
+                self._exec_sql(_retort.history_sql("create", *self._history_args()))
+        elif not sqlalchemy.inspect(self.connection).has_table(_retort.HISTORY_TABLE, self.version_table_schema):
+            return None
+        rows = self._exec_sql(_retort.history_sql("select", *self._history_args()))
+        return [tuple(str(v) for v in row) for row in rows]
+
     def get_current_heads(self):
         if self.as_sql:
             start = self._start_from_rev
@@ -312,10 +331,7 @@ class MigrationContext:
         reflects the table on this connection when it rebuilds it), the way
         Alembic's ``BatchOperationsImpl.flush`` runs them: inside a
         transaction, the new table dropped again if copying the rows fails."""
-        handle = None
-        if not self.as_sql:
-            dbapi_connection = getattr(self.connection.connection, "dbapi_connection", None)
-            handle = getattr(dbapi_connection, "_handle", None)
+        handle = None if self.as_sql else self._driver_handle()
         plan = _retort.batch_plan(
             self.dialect.name, _mariadb(self.dialect), json.dumps(ir), handle, bool(self.as_sql)
         )
@@ -357,7 +373,29 @@ class MigrationContext:
 
     # -- the run ---------------------------------------------------------------
 
+    def _driver_handle(self):
+        """The handle of retort's driver connection under the SQLAlchemy one
+        (None for a connection retort's driver did not make)."""
+        dbapi_connection = getattr(self.connection.connection, "dbapi_connection", None)
+        return getattr(dbapi_connection, "_handle", None)
+
+    def _take_lock(self):
+        """The migration lock (``db::lock``), taken before the heads are read,
+        so a run that waited sees what the run before it left."""
+        if self.as_sql or self._locked or not self.opts.get("lock"):
+            return
+        handle = self._driver_handle()
+        if handle is None:
+            sys.stderr.write(
+                "retort: warning: env.py's connection was not made by retort's driver; "
+                "the migration lock is not taken\n"
+            )
+            return
+        _retort.lock_migrations(handle, self.version_table, self.version_table_schema, self.opts.get("lock_timeout"))
+        self._locked = True
+
     def run_migrations(self, **kw):
+        self._take_lock()
         if self.purge:
             if self.as_sql:
                 raise CommandError("Can't use --purge with --sql mode")
@@ -367,7 +405,7 @@ class MigrationContext:
             heads = self.get_current_heads()
             if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
                 self._ensure_version_table()
-        steps = _retort.migration_steps(list(heads), self._url(), *self._version_args())
+        steps = _retort.migration_steps(list(heads), self._url(), *self._version_args(), self._history())
         # Alembic imports the scripts (building its revision map) and looks up
         # each step's function before the first step: a script that cannot be
         # imported, or lacks the function (an AttributeError), stops the run
@@ -400,8 +438,10 @@ class MigrationContext:
                 log.info("Running %s %s", fn.__name__, step["log"].split(" ", 1)[1])
             if self.as_sql:
                 self.impl.static_output("-- Running %s" % step["comment"])
+            started = time.monotonic()
             if fn is not None:
                 self._run_script(fn, kw)
+            duration_ms = int((time.monotonic() - started) * 1000) if fn is not None else None
             for sql, expect, message in step["version_sql"]:
                 if self.as_sql:
                     self.impl.static_output(_statement(sql))
@@ -409,6 +449,13 @@ class MigrationContext:
                 result = self._exec_sql(sql)
                 if expect is not None and result.rowcount != expect:
                     raise CommandError(message % result.rowcount)
+            if not self.as_sql:
+                # retort_history, in the step's transaction (empty unless checksums are on).
+                for revision, checksum in step["audit"]:
+                    kind = "delete" if checksum is None else "insert"
+                    self._exec_sql(
+                        _retort.history_sql(kind, *self._history_args(), revision, checksum, duration_ms)
+                    )
             for callback in self.on_version_apply_callbacks:
                 callback(ctx=self, step=step, heads=set(step["heads_after"]), run_args=kw)
 
@@ -571,6 +618,9 @@ class EnvironmentContext:
             "tag": command.get("tag"),
             "purge": command.get("purge", False),
             "dont_mutate": command.get("dont_mutate", False),
+            "lock": command.get("lock", False),
+            "lock_timeout": command.get("lock_timeout"),
+            "checksums": command.get("checksums", False),
         }
 
     # -- what env.py asks -----------------------------------------------------

@@ -2,8 +2,8 @@
 //! host, only a stock env.py can be stood in for: it connects to `sqlalchemy.url`
 //! of the main ini section and uses the default version table.
 
-use super::{Failure, Project};
-use crate::db::{Backend, Db, DbError, DbUrl, Dialect, VersionTable};
+use super::{Failure, Locking, Project};
+use crate::db::{Backend, Db, DbError, DbUrl, Dialect, MigrationLock, VersionTable};
 use crate::script::stock_env;
 
 impl From<DbError> for Failure {
@@ -11,6 +11,8 @@ impl From<DbError> for Failure {
         match e {
             // Alembic raises these as CommandError (FAILED:).
             DbError::UnexpectedRowCount { .. } => Failure::Command(e.to_string()),
+            // As the hosted path reports it (the shim's CommandError).
+            DbError::LockTimeout { .. } => Failure::Command(e.to_string()),
             other => Failure::Crash(other.to_string()),
         }
     }
@@ -86,6 +88,26 @@ impl Connected {
 
     pub fn transactional_ddl(&self) -> bool {
         transactional_ddl(self.db.dialect())
+    }
+
+    /// The migration lock of the version table, as the hosted path takes it.
+    pub fn lock(&mut self, locking: Locking) -> Result<Option<MigrationLock>, Failure> {
+        let Locking::Wait(limit) = locking else {
+            return Ok(None);
+        };
+        let mut waiting = |target: &str| eprintln!("{}", crate::db::waiting_notice(target));
+        Ok(Some(self.db.lock_migrations(
+            &self.table,
+            limit,
+            &mut waiting,
+        )?))
+    }
+
+    pub fn unlock(&mut self, lock: Option<MigrationLock>) -> Result<(), Failure> {
+        match lock {
+            Some(lock) => Ok(self.db.unlock_migrations(lock)?),
+            None => Ok(()),
+        }
     }
 }
 

@@ -170,6 +170,7 @@ impl Session for EditSession<'_> {
     fn steps(
         &mut self,
         heads: &[String],
+        _history: Option<&[crate::db::HistoryRow]>,
         _table: &VersionTable,
         _backend: Backend,
         _url: &str,

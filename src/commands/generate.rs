@@ -358,6 +358,7 @@ impl Session for EnvironmentSession<'_> {
     fn steps(
         &mut self,
         _heads: &[String],
+        _history: Option<&[crate::db::HistoryRow]>,
         _table: &VersionTable,
         _backend: Backend,
         _url: &str,

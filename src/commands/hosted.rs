@@ -2,9 +2,9 @@
 //! work (`fn(heads, context)` in Alembic) is a [`Plan`] answered from Rust
 //! when env.py's migration context asks for its steps.
 
-use super::{Catch, Failure, Global, Output, Project};
+use super::{Catch, Failure, Global, Locking, Output, Project};
 use crate::config::TomlValue;
-use crate::db::{Backend, VersionTable};
+use crate::db::{Backend, HistoryRow, VersionTable};
 use crate::host::{self, EnvRun, HostError, OptionValue, Session, SessionError, StepSpec};
 use crate::revision::{RevArg, RevisionMap};
 use crate::runtime::{stamp_steps, Heads, Step, VersionOp};
@@ -16,11 +16,18 @@ pub(crate) enum Plan {
         target: String,
         upgrade: bool,
         tag: Option<String>,
+        locking: Locking,
+        /// `upgrade --strict`: edited or missing applied scripts stop the run.
+        strict: bool,
     },
     /// `current [-v] [--check-heads]`: prints, runs nothing.
     Current { verbose: bool, check_heads: bool },
     /// `stamp REV...`: version-table steps only.
-    Stamp { revisions: Vec<String>, purge: bool },
+    Stamp {
+        revisions: Vec<String>,
+        purge: bool,
+        locking: Locking,
+    },
     /// `ensure_version`: the context creates the version table it was
     /// configured with when it finds no rows; there is nothing to run.
     EnsureVersion,
@@ -29,6 +36,8 @@ pub(crate) enum Plan {
     History(super::history::Listing),
     /// `show current`: prints, runs nothing.
     ShowCurrent,
+    /// `status`: prints, runs nothing.
+    Status(crate::cli::StatusFormat),
 }
 
 struct HostedSession<'a> {
@@ -39,6 +48,8 @@ struct HostedSession<'a> {
     out: &'a mut Output,
     /// `--sql`: statements are printed, not run.
     offline: bool,
+    /// `checksums = true`: steps record themselves in `retort_history`.
+    checksums: bool,
 }
 
 impl From<Failure> for SessionError {
@@ -116,10 +127,19 @@ impl HostedSession<'_> {
         };
         let log = running(step.log_line(self.map, script.map(|s| s.doc())));
         let comment = running(step.log_line(self.map, None));
+        let applied_before = self
+            .checksums
+            .then(|| super::status::applied_set(self.map, rows.rows()));
         let ops = rows.apply(self.map, &step).map_err(|e| SessionError {
             command: false,
             message: e.to_string(),
         })?;
+        let audit = match applied_before {
+            Some(before) => {
+                super::status::history_changes(self.project, self.map, &before, rows.rows(), &step)
+            }
+            None => Vec::new(),
+        };
         // Offline, SQLAlchemy's MariaDB dialect cannot know that the server
         // supports INSERT … RETURNING, so it writes none.
         let backend = if self.offline {
@@ -135,6 +155,7 @@ impl HostedSession<'_> {
             comment,
             version_sql: version_statements(table, backend, ops),
             heads_after: rows.rows().to_vec(),
+            audit,
         })
     }
 }
@@ -143,6 +164,7 @@ impl Session for HostedSession<'_> {
     fn steps(
         &mut self,
         heads: &[String],
+        history: Option<&[HistoryRow]>,
         table: &VersionTable,
         backend: Backend,
         url: &str,
@@ -181,9 +203,25 @@ impl Session for HostedSession<'_> {
                 )?;
                 Vec::new()
             }
+            Plan::Status(format) => {
+                super::status::report(self.project, self.map, heads, history, *format, self.out)?;
+                Vec::new()
+            }
             Plan::Migrate {
-                target, upgrade, ..
+                target,
+                upgrade,
+                strict,
+                ..
             } => {
+                if let (true, Some(history)) = (*upgrade, history) {
+                    super::status::check_before_upgrade(
+                        self.project,
+                        self.map,
+                        heads,
+                        history,
+                        *strict,
+                    )?;
+                }
                 let mut warnings = Vec::new();
                 let revs = if *upgrade {
                     self.map.upgrade_plan(heads, target, &mut warnings)
@@ -298,15 +336,26 @@ impl From<HostError> for Failure {
     }
 }
 
-/// `upgrade` / `downgrade` (online): env.py runs, the plan answers its steps.
-pub fn migrate(
-    global: &Global,
-    out: &mut Output,
-    revision: &str,
-    upgrade: bool,
-    sql: bool,
-    tag: Option<&str>,
-) -> Result<(), Failure> {
+/// An `upgrade` / `downgrade` command line.
+pub(crate) struct Migrate<'a> {
+    pub revision: &'a str,
+    pub upgrade: bool,
+    pub sql: bool,
+    pub tag: Option<&'a str>,
+    pub locking: Locking,
+    pub strict: bool,
+}
+
+/// `upgrade` / `downgrade`: env.py runs, the plan answers its steps.
+pub(crate) fn migrate(global: &Global, out: &mut Output, args: Migrate<'_>) -> Result<(), Failure> {
+    let Migrate {
+        revision,
+        upgrade,
+        sql,
+        tag,
+        locking,
+        strict,
+    } = args;
     let project = Project::load(global)?;
     if revision.contains(':') && !sql {
         return Err(Failure::Command("Range revision not allowed".into()));
@@ -332,6 +381,8 @@ pub fn migrate(
         target: target.to_string(),
         upgrade,
         tag: tag.map(str::to_string),
+        locking,
+        strict,
     };
     if sql {
         run_plan_offline(project, global, out, plan, catch, start)
@@ -364,6 +415,14 @@ pub(crate) fn run_plan_offline(
     run_env_py(project, global, out, plan, catch, Some(start))
 }
 
+/// The lock as the host takes it (offline runs never lock: see environment.py).
+fn lock_request(locking: Locking) -> Option<Option<f64>> {
+    match locking {
+        Locking::Off => None,
+        Locking::Wait(limit) => Some(limit.map(|d| d.as_secs_f64())),
+    }
+}
+
 fn run_env_py(
     project: &'static mut Project,
     global: &Global,
@@ -382,6 +441,7 @@ fn run_env_py(
         Plan::EnsureVersion => "ensure_version",
         Plan::History(_) => "history",
         Plan::ShowCurrent => "show",
+        Plan::Status(_) => "status",
     };
     let mut run = env_run(project, global, command)?;
     if let Some(start) = &offline {
@@ -389,17 +449,29 @@ fn run_env_py(
         run.starting_rev = start.clone();
     }
     match &plan {
-        Plan::Migrate { target, tag, .. } => {
+        Plan::Migrate {
+            target,
+            tag,
+            locking,
+            ..
+        } => {
             run.destination_rev = Some(target.clone());
             run.tag = tag.clone();
+            run.lock = lock_request(*locking);
         }
-        Plan::Current { .. } => run.dont_mutate = true,
-        Plan::Stamp { revisions, purge } => {
+        Plan::Current { .. } | Plan::Status(_) => run.dont_mutate = true,
+        Plan::Stamp {
+            revisions,
+            purge,
+            locking,
+        } => {
             run.destination_rev = revisions.first().cloned();
             run.purge = *purge;
+            run.lock = lock_request(*locking);
         }
         Plan::EnsureVersion | Plan::History(_) | Plan::ShowCurrent => {}
     }
+    run.checksums = project.config.checksums()?;
     let mut session = HostedSession {
         project,
         map,
@@ -407,6 +479,7 @@ fn run_env_py(
         catch,
         out,
         offline: offline.is_some(),
+        checksums: run.checksums,
     };
     host::run_env(&run, &mut session).map_err(Failure::from)
 }

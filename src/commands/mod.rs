@@ -17,8 +17,9 @@ mod output;
 mod revision;
 mod show;
 mod stamp;
+mod status;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, LockArgs};
 use crate::config::{Config, ConfigError, ConfigSource};
 use crate::revision::{RevisionError, RevisionMap};
 use crate::script::{FsSource, Script, ScriptDirectory, ScriptError, VersionSource};
@@ -109,14 +110,40 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
         ),
         Command::Show(a) => show::run(global, out, &a.rev),
         Command::Current(a) => current::run(global, out, a.verbose, a.check_heads),
-        Command::Stamp(a) => stamp::run(global, out, &a.revisions, a.sql, a.purge),
+        Command::Stamp(a) => stamp::run(
+            global,
+            out,
+            &a.revisions,
+            a.sql,
+            a.purge,
+            Locking::from_args(&a.lock),
+        ),
         Command::EnsureVersion(a) => ensure_version::run(global, out, a.sql),
-        Command::Upgrade(a) => {
-            hosted::migrate(global, out, &a.revision, true, a.sql, a.tag.as_deref())
-        }
-        Command::Downgrade(a) => {
-            hosted::migrate(global, out, &a.revision, false, a.sql, a.tag.as_deref())
-        }
+        Command::Upgrade(a) => hosted::migrate(
+            global,
+            out,
+            hosted::Migrate {
+                revision: &a.migrate.revision,
+                upgrade: true,
+                sql: a.migrate.sql,
+                tag: a.migrate.tag.as_deref(),
+                locking: Locking::from_args(&a.migrate.lock),
+                strict: a.strict,
+            },
+        ),
+        Command::Downgrade(a) => hosted::migrate(
+            global,
+            out,
+            hosted::Migrate {
+                revision: &a.revision,
+                upgrade: false,
+                sql: a.sql,
+                tag: a.tag.as_deref(),
+                locking: Locking::from_args(&a.lock),
+                strict: false,
+            },
+        ),
+        Command::Status(a) => status::run(global, out, a.format),
         Command::Revision(a) => revision::run(
             global,
             out,
@@ -169,7 +196,26 @@ fn command_name(c: &Command) -> &'static str {
         Command::Revision(_) => "revision",
         Command::Show(_) => "show",
         Command::Stamp(_) => "stamp",
+        Command::Status(_) => "status",
         Command::Upgrade(_) => "upgrade",
+    }
+}
+
+/// Whether a writing command (upgrade, downgrade, stamp; online) takes the
+/// migration lock (`db::lock`), and how long it waits for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Locking {
+    Off,
+    /// Wait at most this long (`None`: for as long as it takes).
+    Wait(Option<std::time::Duration>),
+}
+
+impl Locking {
+    fn from_args(args: &LockArgs) -> Locking {
+        if args.no_lock {
+            return Locking::Off;
+        }
+        Locking::Wait(args.lock_timeout.map(std::time::Duration::from_secs_f64))
     }
 }
 

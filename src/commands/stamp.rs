@@ -3,8 +3,8 @@
 use super::database::Connected;
 use super::database::Offline;
 use super::hosted::{self, Plan};
-use super::{Catch, Failure, Global, Output, Project};
-use crate::db::Backend;
+use super::{Catch, Failure, Global, Locking, Output, Project};
+use crate::db::{Backend, HistoryTable};
 use crate::revision::RevisionMap;
 use crate::runtime::{stamp_steps, Heads, VersionOp};
 
@@ -14,6 +14,7 @@ pub fn run(
     revisions: &[String],
     sql: bool,
     purge: bool,
+    locking: Locking,
 ) -> Result<(), Failure> {
     let project = Project::load(global)?;
     let catch = Catch {
@@ -28,6 +29,7 @@ pub fn run(
             let plan = Plan::Stamp {
                 revisions: dests,
                 purge,
+                locking: Locking::Off,
             };
             return hosted::run_plan_offline(project, global, out, plan, catch, start);
         }
@@ -38,18 +40,27 @@ pub fn run(
         let plan = Plan::Stamp {
             revisions: revisions.to_vec(),
             purge,
+            locking,
         };
         return hosted::run_plan(project, global, out, plan, catch);
     }
     let map = project.map(&catch)?;
     let mut conn = project.connect()?;
+    // Before the rows are read: a stamp that waited sees the run before it.
+    let lock = conn.lock(locking)?;
     // Where DDL is transactional, env.py's begin_transaction() wraps the whole
     // run, table creation and purge included: a failure leaves nothing behind.
     let whole_run = conn.transactional_ddl();
     if whole_run {
         conn.db.begin()?;
     }
-    let result = stamp_in(&mut conn, map, revisions, purge, &catch, whole_run);
+    let history = project
+        .config
+        .checksums()?
+        .then(|| HistoryTable::new(conn.table.schema.clone()));
+    let result = stamp_in(
+        &mut conn, map, revisions, purge, &catch, whole_run, history, project,
+    );
     match result {
         Ok(()) if whole_run => conn.db.commit()?,
         Ok(()) => {}
@@ -61,9 +72,12 @@ pub fn run(
             return Err(e);
         }
     }
-    Ok(())
+    conn.unlock(lock)
 }
 
+/// The Rust stand-in for a stock env.py's stamp; `history` is set when
+/// checksums are on (the project's scripts give the checksums).
+#[allow(clippy::too_many_arguments)]
 fn stamp_in(
     conn: &mut Connected,
     map: &RevisionMap,
@@ -71,6 +85,8 @@ fn stamp_in(
     purge: bool,
     catch: &Catch,
     whole_run: bool,
+    history: Option<HistoryTable>,
+    project: &Project,
 ) -> Result<(), Failure> {
     let rows = if purge {
         conn.table.ensure(&mut conn.db)?;
@@ -79,12 +95,19 @@ fn stamp_in(
     } else {
         conn.rows_creating_table()?
     };
+    if let Some(h) = &history {
+        let sql = h.create_sql(conn.db.backend());
+        in_own_transaction(conn, whole_run, |db| db.execute(&sql).map(|_| ()))?;
+    }
     let steps = stamp_steps(map, &rows, revisions).map_err(|e| catch.failure(e))?;
     let mut heads = Heads::new(&rows);
     for step in &steps {
         if !whole_run {
             conn.db.begin()?;
         }
+        let before = history
+            .is_some()
+            .then(|| super::status::applied_set(map, heads.rows()));
         conn.log.info(&step.log_line(map, None));
         let ops = heads
             .apply(map, step)
@@ -96,11 +119,37 @@ fn stamp_in(
                 VersionOp::Delete(v) => conn.table.delete(&mut conn.db, &v)?,
             }
         }
+        if let (Some(h), Some(before)) = (&history, before) {
+            let backend = conn.db.backend();
+            for (revision, checksum) in
+                super::status::history_changes(project, map, &before, heads.rows(), step)
+            {
+                let sql = match checksum {
+                    Some(c) => h.insert_sql(backend, &revision, &c, None),
+                    None => h.delete_sql(backend, &revision),
+                };
+                conn.db.execute(&sql)?;
+            }
+        }
         if !whole_run {
             conn.db.commit()?;
         }
     }
     Ok(())
+}
+
+/// `f` inside the run's transaction, or a committed one of its own.
+fn in_own_transaction(
+    conn: &mut Connected,
+    whole_run: bool,
+    f: impl FnOnce(&mut crate::db::Db) -> Result<(), crate::db::DbError>,
+) -> Result<(), Failure> {
+    if whole_run {
+        return Ok(f(&mut conn.db)?);
+    }
+    conn.db.begin()?;
+    f(&mut conn.db)?;
+    Ok(conn.db.commit()?)
 }
 
 /// `[start:]rev...` of `stamp --sql`: the one starting revision (if any)

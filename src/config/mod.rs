@@ -150,6 +150,34 @@ impl Config {
         ))
     }
 
+    /// retort's `checksums` setting: `[retort]` of the ini file (a
+    /// ConfigParser boolean), else `[tool.retort]` of pyproject.toml.
+    pub fn checksums(&self) -> Result<bool, ConfigError> {
+        let invalid = |path: &Path, value: &str| ConfigError::Value {
+            path: path.to_path_buf(),
+            message: format!("checksums must be true or false, not {value}"),
+        };
+        let raw = self
+            .ini
+            .get("retort", "checksums")
+            .map_err(|source| ConfigError::Ini {
+                path: self.ini_path.clone(),
+                source,
+            })?;
+        if let Some(v) = raw {
+            return match v.trim().to_lowercase().as_str() {
+                "1" | "yes" | "true" | "on" => Ok(true),
+                "0" | "no" | "false" | "off" => Ok(false),
+                _ => Err(invalid(&self.ini_path, &v)),
+            };
+        }
+        match self.toml.as_ref().and_then(|t| t.retort_bool("checksums")) {
+            None => Ok(false),
+            Some(Some(b)) => Ok(b),
+            Some(None) => Err(invalid(&self.toml_path, "a non-boolean")),
+        }
+    }
+
     pub fn script_location(&self) -> Result<String, ConfigError> {
         self.alembic_option("script_location")?.ok_or_else(|| {
             ConfigError::Command("No 'script_location' key found in configuration.".to_string())

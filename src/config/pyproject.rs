@@ -23,6 +23,8 @@ pub(crate) struct ToolAlembic {
     path: PathBuf,
     here: String,
     table: toml::Table,
+    /// `[tool.retort]`: retort's own settings.
+    retort: toml::Table,
 }
 
 impl ToolAlembic {
@@ -47,11 +49,21 @@ impl ToolAlembic {
             Some(toml::Value::Table(t)) => t.clone(),
             Some(_) => return Err(ConfigError::Command("Incorrect TOML format".to_string())),
         };
+        let retort = match doc.get("tool").and_then(|t| t.get("retort")) {
+            Some(toml::Value::Table(t)) => t.clone(),
+            _ => toml::Table::new(),
+        };
         Ok(Some(ToolAlembic {
             path: path.to_path_buf(),
             here: here_of(path),
             table,
+            retort,
         }))
+    }
+
+    /// `name` of `[tool.retort]`; `Some(None)` when it is not a boolean.
+    pub(crate) fn retort_bool(&self, name: &str) -> Option<Option<bool>> {
+        self.retort.get(name).map(|v| v.as_bool())
     }
 
     /// `Some(None)` when the key is present but not a boolean.

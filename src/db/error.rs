@@ -66,6 +66,18 @@ pub enum DbError {
     #[error("{message} (on {url})")]
     Transaction { url: String, message: String },
 
+    /// Another run held the migration lock for longer than `--lock-timeout`.
+    #[error(
+        "timed out after {waited:.1}s waiting for the migration lock of {target}: another retort \
+         run is upgrading, downgrading or stamping this database; nothing was changed \
+         (wait longer with --lock-timeout SECONDS, or skip the lock with --no-lock)"
+    )]
+    LockTimeout { target: String, waited: f64 },
+
+    /// The SQLite lock file could not be opened or locked.
+    #[error("can't use the migration lock file {path}: {reason}")]
+    LockFile { path: String, reason: String },
+
     /// The async runtime behind the blocking facade could not be started.
     #[error("can't start the database runtime: {0}")]
     Runtime(#[source] std::io::Error),

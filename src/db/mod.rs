@@ -11,8 +11,10 @@
 //! `prefer` quietly connects without TLS, as libpq does against a server
 //! without it.
 
+mod audit;
 mod conn;
 mod error;
+mod lock;
 mod outcome;
 mod quote;
 mod reserved;
@@ -21,8 +23,10 @@ mod sqlite_sql;
 mod url;
 mod version_table;
 
+pub use audit::{HistoryRow, HistoryTable, HISTORY_TABLE};
 pub use conn::Db;
 pub use error::DbError;
+pub use lock::{waiting_notice, MigrationLock};
 pub use outcome::{Cell, Outcome};
 pub use quote::{quote_identifier, requires_quotes};
 pub use sqlite_reflect::{

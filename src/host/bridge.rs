@@ -7,7 +7,10 @@ use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
-use crate::db::{Backend, Cell, Db, DbError, DbUrl, Dialect, ReflectError, VersionTable};
+use crate::db::{
+    Backend, Cell, Db, DbError, DbUrl, Dialect, HistoryRow, HistoryTable, MigrationLock,
+    ReflectError, VersionTable, HISTORY_TABLE,
+};
 use crate::ddl::{BatchError, BatchErrorKind, BatchPlan, Operation, RenderOptions};
 
 use super::interpreter;
@@ -18,6 +21,8 @@ pyo3::create_exception!(_retort, DbErrorPy, PyException);
 thread_local! {
     /// Open connections of the shim's DBAPI driver, by handle.
     static CONNECTIONS: RefCell<Vec<Option<Db>>> = const { RefCell::new(Vec::new()) };
+    /// Migration locks held, with the handle of the connection holding each.
+    static LOCKS: RefCell<Vec<(usize, MigrationLock)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// 0: env.py has not run; 1: it left no error logging; 2: it did.
@@ -106,11 +111,68 @@ fn db_execute(py: Python<'_>, handle: usize, sql: &str) -> PyResult<Described> {
 
 #[pyfunction]
 fn db_close(handle: usize) -> PyResult<()> {
+    release_locks(Some(handle)).map_err(|e| db_err(&e))?;
     let db = CONNECTIONS.with(|c| c.borrow_mut().get_mut(handle).and_then(Option::take));
     match db {
         Some(db) => db.close().map_err(|e| db_err(&e)),
         None => Ok(()),
     }
+}
+
+/// Takes the migration lock of the version table on connection `handle`
+/// (see `db::lock`): the run holds it until that connection closes or env.py
+/// is done.  A timeout is the shim's CommandError.
+#[pyfunction]
+#[pyo3(signature = (handle, table, schema, timeout))]
+fn lock_migrations(
+    py: Python<'_>,
+    handle: usize,
+    table: &str,
+    schema: Option<String>,
+    timeout: Option<f64>,
+) -> PyResult<()> {
+    let table = VersionTable::new(table, schema, true);
+    let timeout = timeout.map(|t| std::time::Duration::from_secs_f64(t.max(0.0)));
+    interpreter::flush_stdout(py);
+    let lock = with_db(handle, |db| {
+        let mut waiting = |target: &str| eprintln!("{}", crate::db::waiting_notice(target));
+        Ok(db.lock_migrations(&table, timeout, &mut waiting))
+    })?;
+    match lock {
+        Ok(lock) => {
+            LOCKS.with(|l| l.borrow_mut().push((handle, lock)));
+            Ok(())
+        }
+        Err(e @ DbError::LockTimeout { .. }) => Err(session_err(py, true, e.to_string())),
+        Err(e) => Err(db_err(&e)),
+    }
+}
+
+/// Gives back the locks held on `handle` (every lock when `None`); the
+/// first failure is reported after all have been tried.
+pub(super) fn release_locks(handle: Option<usize>) -> Result<(), DbError> {
+    let held = LOCKS.with(|l| {
+        let mut locks = l.borrow_mut();
+        let (mine, others) = std::mem::take(&mut *locks)
+            .into_iter()
+            .partition(|(h, _)| handle.is_none_or(|want| *h == want));
+        *locks = others;
+        mine
+    });
+    let mut first_error = None;
+    for (h, lock) in held {
+        let released =
+            CONNECTIONS.with(
+                |c| match c.borrow_mut().get_mut(h).and_then(Option::as_mut) {
+                    Some(db) => db.unlock_migrations(lock),
+                    None => Ok(()),
+                },
+            );
+        if let Err(e) = released {
+            first_error.get_or_insert(e);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }
 
 fn backend(dialect: &str, mariadb: bool) -> PyResult<Backend> {
@@ -168,8 +230,39 @@ fn session_err(py: Python<'_>, command: bool, message: String) -> PyErr {
     PyRuntimeError::new_err(message)
 }
 
+/// A `retort_history` statement: `create`, `select`, `insert` (with the
+/// revision, its checksum and how long the step took, `None` for a stamp)
+/// or `delete` (with the revision).
 #[pyfunction]
-#[pyo3(signature = (heads, url, dialect, mariadb, table, schema, pk))]
+#[pyo3(signature = (kind, dialect, mariadb, schema, revision=None, checksum=None, duration_ms=None))]
+#[allow(clippy::too_many_arguments)]
+fn history_sql(
+    kind: &str,
+    dialect: &str,
+    mariadb: bool,
+    schema: Option<String>,
+    revision: Option<&str>,
+    checksum: Option<&str>,
+    duration_ms: Option<u64>,
+) -> PyResult<String> {
+    let backend = backend(dialect, mariadb)?;
+    let table = HistoryTable::new(schema);
+    let revision = revision.unwrap_or_default();
+    match kind {
+        "create" => Ok(table.create_sql(backend)),
+        "select" => Ok(table.select_sql(backend)),
+        "insert" => {
+            Ok(table.insert_sql(backend, revision, checksum.unwrap_or_default(), duration_ms))
+        }
+        "delete" => Ok(table.delete_sql(backend, revision)),
+        other => Err(PyRuntimeError::new_err(format!(
+            "unknown {HISTORY_TABLE} statement {other:?}"
+        ))),
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (heads, url, dialect, mariadb, table, schema, pk, history=None))]
 #[allow(clippy::too_many_arguments)]
 fn migration_steps<'py>(
     py: Python<'py>,
@@ -180,12 +273,22 @@ fn migration_steps<'py>(
     table: &str,
     schema: Option<String>,
     pk: bool,
+    history: Option<Vec<(String, String, String)>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let backend = backend(dialect, mariadb)?;
     let table = VersionTable::new(table, schema, pk);
+    let history: Option<Vec<HistoryRow>> = history.map(|rows| {
+        rows.into_iter()
+            .map(|(revision, checksum, applied_at)| HistoryRow {
+                revision,
+                checksum,
+                applied_at,
+            })
+            .collect()
+    });
     interpreter::flush_stdout(py);
     let steps = with_session(|s| {
-        let steps = s.steps(&heads, &table, backend, url);
+        let steps = s.steps(&heads, history.as_deref(), &table, backend, url);
         s.flush();
         steps
     })
@@ -214,6 +317,7 @@ fn migration_steps<'py>(
         d.set_item("comment", &step.comment)?;
         d.set_item("version_sql", &step.version_sql)?;
         d.set_item("heads_after", &step.heads_after)?;
+        d.set_item("audit", &step.audit)?;
         list.append(d)?;
     }
     Ok(list)
@@ -390,6 +494,9 @@ pub(super) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     m.add_function(wrap_pyfunction!(db_connect, &m)?)?;
     m.add_function(wrap_pyfunction!(db_execute, &m)?)?;
     m.add_function(wrap_pyfunction!(db_close, &m)?)?;
+    m.add_function(wrap_pyfunction!(lock_migrations, &m)?)?;
+    m.add_function(wrap_pyfunction!(history_sql, &m)?)?;
+    m.add("HISTORY_TABLE", HISTORY_TABLE)?;
     m.add_function(wrap_pyfunction!(version_sql, &m)?)?;
     m.add_function(wrap_pyfunction!(migration_steps, &m)?)?;
     m.add_function(wrap_pyfunction!(render_ddl, &m)?)?;

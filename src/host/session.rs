@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::db::{Backend, VersionTable};
+use crate::db::{Backend, HistoryRow, VersionTable};
 
 use super::interpreter;
 
@@ -52,6 +52,9 @@ pub struct StepSpec {
     /// the error message (with `%d` for the count found) when it does not.
     pub version_sql: Vec<(String, Option<u64>, String)>,
     pub heads_after: Vec<String>,
+    /// `retort_history` changes, after the version table's, in order: a
+    /// revision with its script's checksum is recorded, without is removed.
+    pub audit: Vec<(String, Option<String>)>,
 }
 
 /// A `[tool.alembic]` value as `config.get_alembic_option()` returns it
@@ -70,10 +73,12 @@ pub enum OptionValue {
 
 /// The command's side of a run of env.py.
 pub trait Session {
-    /// The steps to run from `heads` (the version table's rows).
+    /// The steps to run from `heads` (the version table's rows);
+    /// `history` is `retort_history` when checksums are on and it exists.
     fn steps(
         &mut self,
         heads: &[String],
+        history: Option<&[HistoryRow]>,
         table: &VersionTable,
         backend: Backend,
         url: &str,
@@ -110,6 +115,11 @@ pub struct EnvRun {
     pub purge: bool,
     /// `current`: never create the version table.
     pub dont_mutate: bool,
+    /// Take the migration lock before the heads are read (`Some`), waiting
+    /// at most this many seconds (`Some(None)`: for as long as it takes).
+    pub lock: Option<Option<f64>>,
+    /// `checksums = true`: keep `retort_history`.
+    pub checksums: bool,
     pub raiseerr: bool,
     pub quiet: bool,
     /// `prepend_sys_path` entries, in order.
@@ -156,6 +166,10 @@ pub fn run_env(run: &EnvRun, session: &mut dyn Session) -> Result<(), HostError>
         let result = runner.call_method1("main", (command,));
         // What env.py printed comes before anything the command says next.
         interpreter::flush_stdout(py);
+        // Locks still held (a pooled connection env.py never closed): the
+        // run is over, its commits are done.  A failure to say so is not
+        // worth reporting: the server drops the lock with the connection.
+        let _ = super::bridge::release_locks(None);
         let result = result.map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
         if result.is_none() {
             return Ok(());
@@ -185,6 +199,9 @@ fn command_dict<'py>(py: Python<'py>, run: &EnvRun) -> PyResult<Bound<'py, PyDic
     d.set_item("tag", &run.tag)?;
     d.set_item("purge", run.purge)?;
     d.set_item("dont_mutate", run.dont_mutate)?;
+    d.set_item("lock", run.lock.is_some())?;
+    d.set_item("lock_timeout", run.lock.flatten())?;
+    d.set_item("checksums", run.checksums)?;
     d.set_item("raiseerr", run.raiseerr)?;
     d.set_item("quiet", run.quiet)?;
     let opts = PyDict::new(py);
