@@ -45,16 +45,6 @@ fn retort(project: &MigProject, args: &[&str], env: &[(String, String)]) -> Outc
     )
 }
 
-fn show(o: &Outcome) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}{}",
-        o.code,
-        o.stdout,
-        o.stderr,
-        o.harness_error.as_deref().unwrap_or("")
-    )
-}
-
 /// Our own connection to `url` (the URL names a Python driver).
 fn connect(url: &str) -> Db {
     let mut u = DbUrl::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
@@ -67,7 +57,7 @@ fn concurrent_upgrades(kind: Kind) {
         return;
     };
     let one = tools.run_alembic(&project, &["upgrade".into(), "head".into()]);
-    assert_eq!(one.code, Some(0), "Alembic: {}", show(&one));
+    assert_eq!(one.code, Some(0), "Alembic: {}", Outcome::describe(&one));
 
     // The first migration sleeps a little, so the others surely queue up.
     let env = vec![("RETORT_TEST_MIGRATION_SLEEP".to_string(), "0.5".to_string())];
@@ -82,7 +72,7 @@ fn concurrent_upgrades(kind: Kind) {
     let all = outcomes
         .iter()
         .enumerate()
-        .map(|(i, o)| format!("=== run {i}: {}", show(o)))
+        .map(|(i, o)| format!("=== run {i}: {}", o.describe()))
         .collect::<Vec<_>>()
         .join("\n");
     for o in &outcomes {
@@ -136,12 +126,17 @@ fn timeouts_and_no_lock(kind: Kind) {
     ];
     for args in cases {
         let o = retort(&project, args, &[]);
-        assert_eq!(o.code, Some(255), "{args:?} while locked: {}", show(&o));
+        assert_eq!(
+            o.code,
+            Some(255),
+            "{args:?} while locked: {}",
+            Outcome::describe(&o)
+        );
         let failed = o
             .stdout
             .lines()
             .find(|l| l.starts_with("FAILED: "))
-            .unwrap_or_else(|| panic!("{args:?}: no FAILED line: {}", show(&o)));
+            .unwrap_or_else(|| panic!("{args:?}: no FAILED line: {}", Outcome::describe(&o)));
         assert!(
             failed.contains("timed out after ")
                 && failed.contains("waiting for the migration lock of ")
@@ -158,7 +153,12 @@ fn timeouts_and_no_lock(kind: Kind) {
 
     // --no-lock: runs while another holds the lock.
     let o = retort(&project, &["upgrade", "head", "--no-lock"], &[]);
-    assert_eq!(o.code, Some(0), "upgrade --no-lock: {}", show(&o));
+    assert_eq!(
+        o.code,
+        Some(0),
+        "upgrade --no-lock: {}",
+        Outcome::describe(&o)
+    );
     let rows = VersionTable::default()
         .rows(&mut connect(&twins.retort_url))
         .expect("rows");
@@ -167,7 +167,12 @@ fn timeouts_and_no_lock(kind: Kind) {
     // Released, the lock is free for the next run.
     holder.unlock_migrations(lock).expect("unlock");
     let o = retort(&project, &["downgrade", "base", "--lock-timeout", "5"], &[]);
-    assert_eq!(o.code, Some(0), "downgrade after release: {}", show(&o));
+    assert_eq!(
+        o.code,
+        Some(0),
+        "downgrade after release: {}",
+        Outcome::describe(&o)
+    );
 }
 
 #[test]

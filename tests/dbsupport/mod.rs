@@ -102,6 +102,19 @@ pub struct Outcome {
     pub harness_error: Option<String>,
 }
 
+impl Outcome {
+    /// Everything about the run, for an assertion message.
+    pub fn describe(&self) -> String {
+        format!(
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}{}",
+            self.code,
+            self.stdout,
+            self.stderr,
+            self.harness_error.as_deref().unwrap_or("")
+        )
+    }
+}
+
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs `<program> -c <ini> <args>` in `cwd`, in the environment the parity
