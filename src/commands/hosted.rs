@@ -18,7 +18,11 @@ pub(crate) enum Plan {
         tag: Option<String>,
     },
     /// `current [-v] [--check-heads]`: prints, runs nothing.
-    Current { verbose: bool, check_heads: bool },
+    Current {
+        verbose: bool,
+        check_heads: bool,
+        format: crate::cli::Format,
+    },
     /// `stamp REV...`: version-table steps only.
     Stamp { revisions: Vec<String>, purge: bool },
     /// `ensure_version`: the context creates the version table it was
@@ -151,6 +155,7 @@ impl Session for HostedSession<'_> {
             Plan::Current {
                 verbose,
                 check_heads,
+                format,
             } => {
                 super::current::report(
                     self.project,
@@ -159,6 +164,7 @@ impl Session for HostedSession<'_> {
                     url,
                     *verbose,
                     *check_heads,
+                    *format,
                     self.out,
                 )?;
                 Vec::new()

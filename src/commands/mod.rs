@@ -98,7 +98,7 @@ pub fn run(cli: Cli) -> i32 {
 
 fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), Failure> {
     match command {
-        Command::Heads(a) => heads::run(global, out, a.verbose, a.resolve_dependencies),
+        Command::Heads(a) => heads::run(global, out, a.verbose, a.resolve_dependencies, a.format),
         Command::Branches(a) => branches::run(global, out, a.verbose),
         Command::History(a) => history::run(
             global,
@@ -106,9 +106,10 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
             a.rev_range.as_deref(),
             a.verbose,
             a.indicate_current,
+            a.format,
         ),
         Command::Show(a) => show::run(global, out, &a.rev),
-        Command::Current(a) => current::run(global, out, a.verbose, a.check_heads),
+        Command::Current(a) => current::run(global, out, a.verbose, a.check_heads, a.format),
         Command::Stamp(a) => stamp::run(global, out, &a.revisions, a.sql, a.purge),
         Command::EnsureVersion(a) => ensure_version::run(global, out, a.sql),
         Command::Upgrade(a) => {
@@ -170,6 +171,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Show(_) => "show",
         Command::Stamp(_) => "stamp",
         Command::Upgrade(_) => "upgrade",
+        Command::Verify(_) => "verify",
     }
 }
 
