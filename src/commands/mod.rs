@@ -17,6 +17,7 @@ mod output;
 mod revision;
 mod show;
 mod stamp;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::config::{Config, ConfigError, ConfigSource};
@@ -147,6 +148,7 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
         Command::Init(a) => init::run(global, out, &a.directory, &a.template, a.package),
         Command::ListTemplates => list_templates::run(out),
         Command::Edit(a) => edit::run(global, out, &a.rev),
+        Command::Verify(a) => verify::run(global, out, a),
         other => Err(Failure::Crash(format!(
             "the '{}' command is not available in this build of retort yet",
             command_name(&other)

@@ -1,6 +1,7 @@
 //! The database layer: SQLAlchemy URLs, one connection per database through
 //! sqlx behind a blocking facade, Alembic's version table, and the reflection
-//! of a SQLite table for batch mode (`sqlite_reflect.rs`, `sqlite_sql.rs`).
+//! of a SQLite table for batch mode (`sqlite_reflect.rs`, `sqlite_sql.rs`),
+//! and a whole database read for comparison (`schema_dump.rs`, for `verify`).
 //!
 //! This is the only module that names `sqlx`.  Everything above it sees
 //! [`DbUrl`], [`Db`], [`VersionTable`] and [`DbError`].
@@ -16,6 +17,7 @@ mod error;
 mod outcome;
 mod quote;
 mod reserved;
+mod schema_dump;
 mod sqlite_reflect;
 mod sqlite_sql;
 mod url;
@@ -25,6 +27,7 @@ pub use conn::Db;
 pub use error::DbError;
 pub use outcome::{Cell, Outcome};
 pub use quote::{quote_identifier, requires_quotes};
+pub use schema_dump::{ColumnDump, SchemaDump, TableDump};
 pub use sqlite_reflect::{
     ReflectError, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey,
     ReflectedUnique, SqliteTable,
