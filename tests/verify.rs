@@ -57,6 +57,22 @@ fn copy_fixture(relative: &str) -> Copy {
     Copy { _tmp: tmp, dir }
 }
 
+/// `migrate/branches` (stock env.py, ini, template) with the revisions of
+/// `verify/<name>/versions` instead of its own.
+fn branches_with_versions_of(name: &str) -> Copy {
+    let project = copy_fixture("migrate/branches");
+    let versions = project.dir.join("migrations/versions");
+    std::fs::remove_dir_all(&versions).expect("rm versions");
+    copy_dir(
+        &manifest()
+            .join("tests/fixtures/verify")
+            .join(name)
+            .join("versions"),
+        &versions,
+    );
+    project
+}
+
 /// The server URL for `--scratch-url`, or `None` (skipped) when the server
 /// or Alembic's driver for it is missing.
 fn server_url(kind: Kind, alembic: &Path) -> Option<String> {
@@ -248,15 +264,18 @@ fn verify_names_the_step_of_a_planted_difference_on_sqlite() {
     );
 }
 
+/// [`assert_names_planted_step`] with the scratch databases on a server.
+fn assert_names_planted_step_on(kind: Kind, sql: &str, detail: &str) {
+    let Some(alembic) = alembic_bin() else { return };
+    if let Some(url) = server_url(kind, &alembic) {
+        assert_names_planted_step(&alembic, &["--scratch-url", &url], sql, detail);
+    }
+}
+
 #[test]
 fn verify_names_the_step_of_a_planted_difference_on_postgresql() {
-    let Some(alembic) = alembic_bin() else { return };
-    let Some(url) = server_url(Kind::Postgres, &alembic) else {
-        return;
-    };
-    assert_names_planted_step(
-        &alembic,
-        &["--scratch-url", &url],
+    assert_names_planted_step_on(
+        Kind::Postgres,
         "ALTER TABLE items ADD COLUMN planted VARCHAR(5) NOT NULL DEFAULT 'x'",
         "table \"items\" column \"planted\": alembic has character varying(5) NOT NULL DEFAULT 'x'::character varying, retort has none",
     );
@@ -264,13 +283,8 @@ fn verify_names_the_step_of_a_planted_difference_on_postgresql() {
 
 #[test]
 fn verify_names_the_step_of_a_planted_difference_on_mariadb() {
-    let Some(alembic) = alembic_bin() else { return };
-    let Some(url) = server_url(Kind::Mariadb, &alembic) else {
-        return;
-    };
-    assert_names_planted_step(
-        &alembic,
-        &["--scratch-url", &url],
+    assert_names_planted_step_on(
+        Kind::Mariadb,
         "CREATE INDEX ix_planted ON items (name)",
         "table \"items\" index \"ix_planted\": alembic has BTREE (name), retort has none",
     );
@@ -314,7 +328,7 @@ fn verify_roundtrip_passes_on_a_good_project_and_finds_a_leaky_downgrade() {
     // Every upgrade also downgraded and upgraded again: 4 runs per revision.
     assert_eq!(report["steps_checked"], 4 * revision_count(&project.dir));
 
-    let leaky = copy_fixture("verify/leaky");
+    let leaky = branches_with_versions_of("leaky");
     let (code, report) = verify_json(&leaky.dir, &alembic, &[], &[]);
     assert_eq!(
         (code, &report["ok"]),
