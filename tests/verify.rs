@@ -549,3 +549,34 @@ fn json_current_matches_alembic_with_stock_and_hosted_env() {
     std::fs::write(&env_py, env_text).expect("env.py");
     check("hosted env.py");
 }
+
+/// A project configured only by `pyproject.toml`: verify gives each tool a
+/// small ini with the URL (and logging env.py's `fileConfig` can read).
+#[test]
+fn verify_runs_a_pyproject_only_project() {
+    let Some(alembic) = alembic_bin() else { return };
+    let project = copy_fixture("migrate/branches");
+    std::fs::remove_file(project.dir.join("alembic.ini")).expect("rm ini");
+    let toml = project.dir.join("pyproject.toml");
+    std::fs::write(
+        &toml,
+        "[tool.alembic]\nscript_location = \"%(here)s/migrations\"\n",
+    )
+    .expect("toml");
+    let out = run_tool_with(
+        &retort_bin(),
+        &project.dir,
+        &toml,
+        &["verify", "--alembic", &alembic.display().to_string()],
+        &[],
+        VERIFY_TIMEOUT,
+    );
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "verify: OK, {} steps checked: alembic and retort agree after every step\n",
+            2 * revision_count(&project.dir)
+        )
+    );
+}

@@ -1,8 +1,9 @@
 //! Pointing both tools at their scratch database: a temporary copy of the
 //! project's ini file, written next to it (so `%(here)s` and relative paths
 //! resolve as before), with `sqlalchemy.url` of the main section replaced.
-//! A `pyproject.toml`-only project gets a small ini holding just the URL
-//! (`config.get_main_option("sqlalchemy.url")` reads the ini).  The copies
+//! A `pyproject.toml`-only project gets a small ini holding the URL
+//! (`config.get_main_option("sqlalchemy.url")` reads the ini) and a minimal
+//! logging setup (so env.py's `fileConfig` finds one).  The copies
 //! are removed when the [`ConfigCopies`] is dropped.
 
 use std::ffi::OsString;
@@ -19,6 +20,13 @@ pub struct ConfigFiles {
     /// The main section (`-n`).
     pub section: String,
 }
+
+/// The ini of a project that has none: warnings to stderr, as Alembic's
+/// templates log.
+const MINIMAL_INI: &str = "[loggers]\nkeys = root\n\n[handlers]\nkeys = console\n\n\
+[formatters]\nkeys = generic\n\n[logger_root]\nlevel = WARNING\nhandlers = console\n\n\
+[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n\
+formatter = generic\n\n[formatter_generic]\nformat = %%(levelname)-5.5s [%%(name)s] %%(message)s\n";
 
 pub struct ConfigCopies {
     written: Vec<PathBuf>,
@@ -54,7 +62,11 @@ impl ConfigCopies {
         };
         for (tool, url) in tools.iter().zip(urls) {
             let path = dir.join(format!(".retort-verify-{}-{tool}.ini", std::process::id()));
-            let text = with_url(original.as_deref().unwrap_or(""), &files.section, url);
+            let text = with_url(
+                original.as_deref().unwrap_or(MINIMAL_INI),
+                &files.section,
+                url,
+            );
             std::fs::write(&path, text).map_err(|source| VerifyError::Io {
                 what: path.display().to_string(),
                 source,
