@@ -541,6 +541,14 @@ fn json_current_matches_alembic_with_stock_and_hosted_env() {
                 "{how}: {item}"
             );
         }
+        // `history -i` marks the same revisions current.
+        let history = json_of(dir, &["history", "-i", "--format", "json"], &[]);
+        let marked: BTreeSet<String> = history
+            .iter()
+            .filter(|item| item["is_current"] == true)
+            .map(|item| item["revision"].as_str().unwrap_or("?").to_string())
+            .collect();
+        assert_eq!(marked, theirs, "{how}: history -i");
     };
     check("stock env.py");
     let env_py = dir.join("migrations/env.py");
