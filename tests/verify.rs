@@ -192,7 +192,7 @@ fn verify_passes_on_fixtures_on_mariadb() {
 
 /// A stand-in for `alembic`: runs the real one, then, after `upgrade
 /// <PLANT_AFTER>` succeeded, runs `PLANT_SQL` on the database of the ini it
-/// was given.
+/// was given (`EXIT <n>`: exits with `n` instead, a failure only Alembic has).
 fn planting_double(dir: &Path, alembic: &Path) -> PathBuf {
     let python = alembic.with_file_name("python");
     let script = dir.join("planting_alembic");
@@ -203,6 +203,8 @@ fn planting_double(dir: &Path, alembic: &Path) -> PathBuf {
 import configparser, os, subprocess, sys
 code = subprocess.call([os.environ["REAL_ALEMBIC"]] + sys.argv[1:])
 if code == 0 and sys.argv[-2:] == ["upgrade", os.environ["PLANT_AFTER"]]:
+    if os.environ["PLANT_SQL"].startswith("EXIT "):
+        sys.exit(int(os.environ["PLANT_SQL"][5:]))
     ini = sys.argv[sys.argv.index("-c") + 1]
     parser = configparser.ConfigParser(defaults={{"here": os.path.dirname(os.path.abspath(ini))}})
     parser.read(ini)
@@ -261,6 +263,12 @@ fn verify_names_the_step_of_a_planted_difference_on_sqlite() {
         &[],
         "INSERT INTO items (id, name) VALUES (99, 'planted')",
         "(99, 'planted') only in alembic",
+    );
+    assert_names_planted_step(
+        &alembic,
+        &[],
+        "EXIT 3",
+        "retort succeeded, alembic failed (exit 3)",
     );
 }
 
