@@ -27,7 +27,7 @@ pub use conn::Db;
 pub use error::DbError;
 pub use outcome::{Cell, Outcome};
 pub use quote::{quote_identifier, requires_quotes};
-pub use schema_dump::{ColumnDump, SchemaDump, TableDump};
+pub use schema_dump::{canonical_sqlite_ddl, ColumnDump, SchemaDump, TableDump};
 pub use sqlite_reflect::{
     ReflectError, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey,
     ReflectedUnique, SqliteTable,

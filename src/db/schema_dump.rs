@@ -412,15 +412,19 @@ impl Db {
         )?;
         for row in &entries {
             let (kind, name) = (text(row, 0), text(row, 1));
+            // Every object's text as SQLite keeps it: tables (what the
+            // PRAGMAs leave out, like a CHECK's wording), indexes (expression
+            // ones too), views, triggers.
+            // (Compared after the tables' parts, which say more.)
+            if let Some(sql) = cell(row, 3) {
+                let key = if kind == "table" {
+                    format!("the text of table \"{name}\"")
+                } else {
+                    format!("{kind} \"{name}\" on \"{}\"", text(row, 2))
+                };
+                dump.objects.insert(key, canonical_sqlite_ddl(sql));
+            }
             if kind != "table" {
-                // Indexes (expression ones too), views and triggers, as
-                // SQLite keeps their text.
-                if let Some(sql) = cell(row, 3) {
-                    dump.objects.insert(
-                        format!("{kind} \"{name}\" on \"{}\"", text(row, 2)),
-                        sql.to_string(),
-                    );
-                }
                 continue;
             }
             let reflected = self.reflect_sqlite_table_as_is(&name, None)?;
@@ -504,6 +508,38 @@ impl Db {
     }
 }
 
+/// A `CREATE TABLE` text as SQLite keeps it, with its constraint lines
+/// sorted in place (a batch rebuild under Alembic takes them from a set, so
+/// their order is left to chance) and trailing whitespace dropped (sqlx trims
+/// statements; SQLite keeps it after `WITHOUT ROWID`).
+pub fn canonical_sqlite_ddl(sql: &str) -> String {
+    const STARTS: [&str; 5] = [
+        "CONSTRAINT ",
+        "PRIMARY KEY",
+        "UNIQUE",
+        "CHECK",
+        "FOREIGN KEY",
+    ];
+    let mut lines: Vec<String> = sql
+        .trim_end()
+        .lines()
+        .map(|l| l.trim_end().trim_end_matches(',').to_string())
+        .collect();
+    let is_constraint = |l: &str| {
+        l.strip_prefix('\t')
+            .is_some_and(|rest| STARTS.iter().any(|s| rest.starts_with(s)))
+    };
+    let slots: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_constraint(&lines[i]))
+        .collect();
+    let mut sorted: Vec<String> = slots.iter().map(|&i| lines[i].clone()).collect();
+    sorted.sort();
+    for (slot, line) in slots.into_iter().zip(sorted) {
+        lines[slot] = line;
+    }
+    lines.join("\n")
+}
+
 /// The key of a constraint that may have no name: its name, or, unnamed, its
 /// definition (two unnamed ones are told apart by what they say).
 fn unnamed_key(kind: &str, name: Option<&str>, definition: &str) -> String {
@@ -516,6 +552,17 @@ fn unnamed_key(kind: &str, name: Option<&str>, definition: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::db::{Db, DbUrl};
+
+    #[test]
+    fn sqlite_ddl_constraint_lines_come_in_one_order() {
+        let a = "CREATE TABLE t (\n\tid INTEGER, \n\tCONSTRAINT b CHECK (id > 0), \n\tCONSTRAINT a UNIQUE (id)\n) ";
+        let b = "CREATE TABLE t (\n\tid INTEGER, \n\tCONSTRAINT a UNIQUE (id), \n\tCONSTRAINT b CHECK (id > 0)\n)";
+        assert_eq!(
+            super::canonical_sqlite_ddl(a),
+            super::canonical_sqlite_ddl(b)
+        );
+        assert!(super::canonical_sqlite_ddl(a).starts_with("CREATE TABLE t (\n\tid INTEGER\n"));
+    }
 
     #[test]
     fn sqlite_dump_sees_schema_and_rows() {
