@@ -36,6 +36,9 @@ pub struct TableDump {
     /// `index "ix_a"`, `unique constraint "uq"`, `check constraint "ck"`,
     /// `foreign key "fk"`, `comment`, `options`), each with its definition.
     pub parts: BTreeMap<String, String>,
+    /// SQLite: the `CREATE TABLE` text it keeps ([`canonical_sqlite_ddl`]),
+    /// which says what the PRAGMAs leave out (a CHECK's wording).
+    pub text: Option<String>,
     /// Every row, each value as text (`None` for NULL), sorted.
     pub rows: Vec<Vec<Option<String>>>,
 }
@@ -412,23 +415,22 @@ impl Db {
         )?;
         for row in &entries {
             let (kind, name) = (text(row, 0), text(row, 1));
-            // Every object's text as SQLite keeps it: tables (what the
-            // PRAGMAs leave out, like a CHECK's wording), indexes (expression
-            // ones too), views, triggers.
-            // (Compared after the tables' parts, which say more.)
-            if let Some(sql) = cell(row, 3) {
-                let key = if kind == "table" {
-                    format!("the text of table \"{name}\"")
-                } else {
-                    format!("{kind} \"{name}\" on \"{}\"", text(row, 2))
-                };
-                dump.objects.insert(key, canonical_sqlite_ddl(sql));
-            }
             if kind != "table" {
+                // Indexes (expression ones too), views and triggers, as
+                // SQLite keeps their text.
+                if let Some(sql) = cell(row, 3) {
+                    dump.objects.insert(
+                        format!("{kind} \"{name}\" on \"{}\"", text(row, 2)),
+                        sql.to_string(),
+                    );
+                }
                 continue;
             }
             let reflected = self.reflect_sqlite_table_as_is(&name, None)?;
-            let mut table = TableDump::default();
+            let mut table = TableDump {
+                text: cell(row, 3).map(canonical_sqlite_ddl),
+                ..TableDump::default()
+            };
             for c in &reflected.columns {
                 let mut definition = column_definition(&c.type_, c.nullable, c.default.as_deref());
                 if let Some((sqltext, stored)) = &c.computed {

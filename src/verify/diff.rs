@@ -84,6 +84,13 @@ fn table_difference(sides: Sides, what: &str, l: &TableDump, r: &TableDump) -> O
     if let Some(d) = map_difference(sides, &format!("{what} "), &l.parts, &r.parts) {
         return Some(d);
     }
+    if l.text != r.text {
+        return Some(sides.say(
+            &format!("{what} text"),
+            l.text.as_deref(),
+            r.text.as_deref(),
+        ));
+    }
     if l.rows != r.rows {
         let only = |a: &TableDump, b: &TableDump| {
             a.rows
@@ -152,6 +159,7 @@ mod tests {
                 })
                 .collect(),
             parts: BTreeMap::new(),
+            text: None,
             rows: rows
                 .iter()
                 .map(|r| r.iter().map(|v| Some(v.to_string())).collect())
