@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,6 +73,38 @@ pub enum Command {
     /// List every revision of the scripts and the database with its state:
     /// applied, pending, edited or missing.
     Status(StatusArgs),
+    /// Run the project through real Alembic and through retort on twin scratch
+    /// databases, one step at a time, and compare them after every step.
+    Verify(VerifyArgs),
+}
+
+/// `--format`: Alembic's text, or JSON for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The alembic command to compare with (default: next to the active
+    /// virtualenv's python, else on PATH)
+    #[arg(long)]
+    pub alembic: Option<PathBuf>,
+    /// A PostgreSQL/MySQL server URL where verify creates (and drops) its two
+    /// scratch databases; default: SQLite files in a temporary directory
+    #[arg(long)]
+    pub scratch_url: Option<String>,
+    /// Also check that upgrade, downgrade, upgrade of each step leaves no trace
+    #[arg(long)]
+    pub roundtrip: bool,
+    /// Fail when the project has more than one head
+    #[arg(long)]
+    pub single_head: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +122,9 @@ pub struct HeadsArgs {
     /// Treat dependency versions as down revisions
     #[arg(long)]
     pub resolve_dependencies: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +138,9 @@ pub struct HistoryArgs {
     /// Indicate the current revision
     #[arg(short = 'i', long)]
     pub indicate_current: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +151,9 @@ pub struct CurrentArgs {
     /// Use more verbose output
     #[arg(short = 'v', long)]
     pub verbose: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -175,14 +216,8 @@ fn non_negative_seconds(s: &str) -> Result<f64, String> {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: StatusFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StatusFormat {
-    Text,
-    Json,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

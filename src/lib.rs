@@ -1,6 +1,6 @@
 //! retort: runs an existing Alembic project with Alembic's command line.
 //!
-//! Layers (arrows point down): `cli` → `commands` → {`config`, `script`, `revision`}.
+//! Layers (arrows point down): `cli` → `commands` → `verify` → {`config`, `script`, `revision`, `db`}.
 
 pub mod cli;
 pub mod commands;
@@ -13,3 +13,4 @@ pub mod python;
 pub mod revision;
 pub mod runtime;
 pub mod script;
+pub mod verify;

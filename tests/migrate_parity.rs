@@ -31,7 +31,7 @@ mod migsupport;
 
 use dbsupport::{alembic_bin, Kind, Twins};
 use migsupport::{gate, Expect, MigProject, Parity, Step};
-use retort::db::{Db, DbUrl};
+use retort::db::{canonical_sqlite_ddl, Db, DbUrl};
 
 fn fixture(kind: Kind, name: &str) {
     let label = format!("fixture {name}");
@@ -143,9 +143,7 @@ fn sqlite_batch() {
 }
 
 /// `sqlite_master` of a twin: each object's type, name and SQL, with what
-/// Alembic leaves to chance put in order: the constraint clauses of a
-/// rebuilt table (Alembic collects them in a set).  Trailing whitespace
-/// goes too (sqlx trims statements; SQLite keeps it after `WITHOUT ROWID`).
+/// Alembic leaves to chance put in order ([`canonical_sqlite_ddl`]).
 fn schema_text(url: &str) -> Vec<String> {
     let parsed = DbUrl::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
     let mut db = Db::connect(&parsed).unwrap_or_else(|e| panic!("{url}: {e}"));
@@ -159,37 +157,10 @@ fn schema_text(url: &str) -> Vec<String> {
                 "{} {}: {}",
                 cell(0),
                 cell(1),
-                constraints_in_order(&cell(2))
+                canonical_sqlite_ddl(&cell(2))
             )
         })
         .collect()
-}
-
-/// A `CREATE TABLE` text with its constraint lines sorted in place.
-fn constraints_in_order(sql: &str) -> String {
-    let starts = [
-        "CONSTRAINT ",
-        "PRIMARY KEY",
-        "UNIQUE",
-        "CHECK",
-        "FOREIGN KEY",
-    ];
-    let mut lines: Vec<String> = sql
-        .trim_end()
-        .lines()
-        .map(|l| l.trim_end().trim_end_matches(',').to_string())
-        .collect();
-    let is_constraint =
-        |l: &String| l.starts_with('\t') && starts.iter().any(|s| l[1..].starts_with(s));
-    let slots: Vec<usize> = (0..lines.len())
-        .filter(|&i| is_constraint(&lines[i]))
-        .collect();
-    let mut sorted: Vec<String> = slots.iter().map(|&i| lines[i].clone()).collect();
-    sorted.sort();
-    for (slot, line) in slots.into_iter().zip(sorted) {
-        lines[slot] = line;
-    }
-    lines.join("\n")
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use super::hosted::{self, Plan};
 use super::output::{Describe, Short};
 use super::{Catch, Failure, Global, Output, Project};
+use crate::cli::Format;
 use crate::revision::{RevArg, RevisionMap};
 
 pub fn run(
@@ -12,6 +13,7 @@ pub fn run(
     out: &mut Output,
     verbose: bool,
     check_heads: bool,
+    format: Format,
 ) -> Result<(), Failure> {
     let project = Project::load(global)?;
     let catch = Catch::default();
@@ -19,6 +21,7 @@ pub fn run(
         let plan = Plan::Current {
             verbose,
             check_heads,
+            format,
         };
         return hosted::run_plan(project, global, out, plan, catch);
     }
@@ -33,11 +36,13 @@ pub fn run(
         &conn.url.masked(),
         verbose,
         check_heads,
+        format,
         out,
     )
 }
 
 /// What `current` prints for the version table's `rows`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn report(
     project: &Project,
     map: &RevisionMap,
@@ -45,10 +50,11 @@ pub(crate) fn report(
     url: &str,
     verbose: bool,
     check_heads: bool,
+    format: Format,
     out: &mut Output,
 ) -> Result<(), Failure> {
     let catch = Catch::default();
-    if verbose {
+    if verbose && format == Format::Text {
         out.line(&format!("Current revision(s) for {url}:"));
     }
     if check_heads {
@@ -67,6 +73,10 @@ pub(crate) fn report(
         map,
         scripts: &project.scripts,
     };
+    if format == Format::Json {
+        out.line(&describe.json_array(shown.into_iter().map(|i| (i, None))));
+        return Ok(());
+    }
     let short = Short {
         tree: true,
         ..Short::default()

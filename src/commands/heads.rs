@@ -2,6 +2,7 @@
 
 use super::output::{Describe, Short};
 use super::{Catch, Failure, Global, Output, Project};
+use crate::cli::Format;
 use crate::revision::{Resolved, RevArg};
 
 pub fn run(
@@ -9,6 +10,7 @@ pub fn run(
     out: &mut Output,
     verbose: bool,
     resolve_dependencies: bool,
+    format: Format,
 ) -> Result<(), Failure> {
     let project = Project::load(global)?;
     // Alembic reads the plain heads outside its error handler: graph errors crash.
@@ -30,6 +32,10 @@ pub fn run(
         map,
         scripts: &project.scripts,
     };
+    if format == Format::Json {
+        out.line(&describe.json_array(heads.into_iter().map(|h| (h, None))));
+        return Ok(());
+    }
     let short = Short {
         branches: true,
         ..Short::default()

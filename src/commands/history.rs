@@ -4,6 +4,7 @@ use super::branches::history_walk;
 use super::hosted::{self, Plan};
 use super::output::{Describe, Short};
 use super::{emit_warnings, Catch, Failure, Global, Output, Project};
+use crate::cli::Format;
 use crate::revision::{RevArg, RevisionMap};
 
 /// What one `history` run lists: the range's bounds as given (`None` for
@@ -13,6 +14,7 @@ pub(crate) struct Listing {
     head: Option<String>,
     verbose: bool,
     indicate_current: bool,
+    format: Format,
 }
 
 pub fn run(
@@ -21,6 +23,7 @@ pub fn run(
     rev_range: Option<&str>,
     verbose: bool,
     indicate_current: bool,
+    format: Format,
 ) -> Result<(), Failure> {
     let project = Project::load(global)?;
     let (base, head) = match rev_range {
@@ -47,6 +50,7 @@ pub fn run(
         head: head.map(str::to_string),
         verbose,
         indicate_current,
+        format,
     };
     // `-i`, `current` as a bound and `revision_environment` run env.py, which
     // reads the version table (creating it, as every command but `current`
@@ -122,6 +126,14 @@ impl Listing {
             map,
             scripts: &project.scripts,
         };
+        let is_current = |i: usize| current_rows.iter().any(|r| r == map.id(i));
+        if self.format == Format::Json {
+            let flags = order
+                .into_iter()
+                .map(|i| (i, self.indicate_current.then(|| is_current(i))));
+            out.line(&describe.json_array(flags));
+            return Ok(());
+        }
         let short = Short {
             branches: true,
             doc: true,
@@ -129,7 +141,7 @@ impl Listing {
             tree: true,
         };
         for i in order {
-            let current = self.indicate_current && current_rows.iter().any(|r| r == map.id(i));
+            let current = self.indicate_current && is_current(i);
             out.line(&describe.cmd_format(i, self.verbose, short, current));
         }
         Ok(())

@@ -21,7 +21,11 @@ pub(crate) enum Plan {
         strict: bool,
     },
     /// `current [-v] [--check-heads]`: prints, runs nothing.
-    Current { verbose: bool, check_heads: bool },
+    Current {
+        verbose: bool,
+        check_heads: bool,
+        format: crate::cli::Format,
+    },
     /// `stamp REV...`: version-table steps only.
     Stamp {
         revisions: Vec<String>,
@@ -37,7 +41,7 @@ pub(crate) enum Plan {
     /// `show current`: prints, runs nothing.
     ShowCurrent,
     /// `status`: prints, runs nothing.
-    Status(crate::cli::StatusFormat),
+    Status(crate::cli::Format),
 }
 
 struct HostedSession<'a> {
@@ -173,6 +177,7 @@ impl Session for HostedSession<'_> {
             Plan::Current {
                 verbose,
                 check_heads,
+                format,
             } => {
                 super::current::report(
                     self.project,
@@ -181,6 +186,7 @@ impl Session for HostedSession<'_> {
                     url,
                     *verbose,
                     *check_heads,
+                    *format,
                     self.out,
                 )?;
                 Vec::new()

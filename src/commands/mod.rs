@@ -18,6 +18,7 @@ mod revision;
 mod show;
 mod stamp;
 mod status;
+mod verify;
 
 use crate::cli::{Cli, Command, LockArgs};
 use crate::config::{Config, ConfigError, ConfigSource};
@@ -99,7 +100,7 @@ pub fn run(cli: Cli) -> i32 {
 
 fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), Failure> {
     match command {
-        Command::Heads(a) => heads::run(global, out, a.verbose, a.resolve_dependencies),
+        Command::Heads(a) => heads::run(global, out, a.verbose, a.resolve_dependencies, a.format),
         Command::Branches(a) => branches::run(global, out, a.verbose),
         Command::History(a) => history::run(
             global,
@@ -107,9 +108,10 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
             a.rev_range.as_deref(),
             a.verbose,
             a.indicate_current,
+            a.format,
         ),
         Command::Show(a) => show::run(global, out, &a.rev),
-        Command::Current(a) => current::run(global, out, a.verbose, a.check_heads),
+        Command::Current(a) => current::run(global, out, a.verbose, a.check_heads, a.format),
         Command::Stamp(a) => stamp::run(
             global,
             out,
@@ -173,6 +175,7 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
         Command::Init(a) => init::run(global, out, &a.directory, &a.template, a.package),
         Command::ListTemplates => list_templates::run(out),
         Command::Edit(a) => edit::run(global, out, &a.rev),
+        Command::Verify(a) => verify::run(global, out, a),
         other => Err(Failure::Crash(format!(
             "the '{}' command is not available in this build of retort yet",
             command_name(&other)
@@ -198,6 +201,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Stamp(_) => "stamp",
         Command::Status(_) => "status",
         Command::Upgrade(_) => "upgrade",
+        Command::Verify(_) => "verify",
     }
 }
 

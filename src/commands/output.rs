@@ -184,6 +184,36 @@ impl Describe<'_> {
         text
     }
 
+    /// The `--format json` object of a revision: the graph facts the text
+    /// forms show, as fields.
+    pub fn json(&self, i: usize, current: Option<bool>) -> serde_json::Value {
+        let node = self.map.node(i);
+        let script = &self.scripts[i];
+        let mut object = serde_json::json!({
+            "revision": node.id(),
+            "down_revisions": node.rev.down_revisions,
+            "dependencies": node.rev.dependencies,
+            "branch_labels": node.labels,
+            "doc": script.doc(),
+            "path": script.path.display().to_string(),
+            "is_head": node.is_head(),
+            "is_real_head": node.is_real_head(),
+            "is_base": node.is_base(),
+            "is_branch_point": node.is_branch_point(),
+            "is_merge": node.is_merge_point(),
+        });
+        if let (Some(current), Some(fields)) = (current, object.as_object_mut()) {
+            fields.insert("is_current".into(), current.into());
+        }
+        object
+    }
+
+    /// `--format json`: the revisions as one JSON array, in the given order.
+    pub fn json_array(&self, revisions: impl Iterator<Item = (usize, Option<bool>)>) -> String {
+        let items: Vec<serde_json::Value> = revisions.map(|(i, c)| self.json(i, c)).collect();
+        serde_json::Value::Array(items).to_string()
+    }
+
     /// The multi-line entry of `show` and `-v`.
     pub fn log_entry(&self, i: usize, current: bool) -> String {
         let node = self.map.node(i);

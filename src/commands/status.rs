@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::hosted::{self, Plan};
 use super::{Catch, Failure, Global, Output, Project};
-use crate::cli::StatusFormat;
+use crate::cli::Format;
 use crate::db::{HistoryRow, HistoryTable};
 use crate::revision::{Edges, RevisionMap};
 use crate::runtime::Step;
@@ -227,17 +227,17 @@ pub(crate) fn report(
     map: &RevisionMap,
     rows: &[String],
     history: Option<&[HistoryRow]>,
-    format: StatusFormat,
+    format: Format,
     out: &mut Output,
 ) -> Result<(), Failure> {
     let entries = audit(project, map, rows, history)?;
     match format {
-        StatusFormat::Json => {
+        Format::Json => {
             let text = serde_json::to_string_pretty(&entries)
                 .map_err(|e| Failure::Crash(format!("status: {e}")))?;
             out.line(&text);
         }
-        StatusFormat::Text => {
+        Format::Text => {
             let width = entries.iter().map(|e| e.revision.len()).max().unwrap_or(0);
             for e in &entries {
                 let place = e.path.as_deref().unwrap_or("(no script file)");
@@ -252,7 +252,7 @@ pub(crate) fn report(
     Ok(())
 }
 
-pub fn run(global: &Global, out: &mut Output, format: StatusFormat) -> Result<(), Failure> {
+pub fn run(global: &Global, out: &mut Output, format: Format) -> Result<(), Failure> {
     let project = Project::load(global)?;
     let checksums = project.config.checksums()?;
     if !project.uses_stock_env() {

@@ -1,6 +1,7 @@
 //! The database layer: SQLAlchemy URLs, one connection per database through
 //! sqlx behind a blocking facade, Alembic's version table, and the reflection
-//! of a SQLite table for batch mode (`sqlite_reflect.rs`, `sqlite_sql.rs`).
+//! of a SQLite table for batch mode (`sqlite_reflect.rs`, `sqlite_sql.rs`),
+//! and a whole database read for comparison (`schema_dump.rs`, for `verify`).
 //!
 //! This is the only module that names `sqlx`.  Everything above it sees
 //! [`DbUrl`], [`Db`], [`VersionTable`] and [`DbError`].
@@ -18,6 +19,7 @@ mod lock;
 mod outcome;
 mod quote;
 mod reserved;
+mod schema_dump;
 mod sqlite_reflect;
 mod sqlite_sql;
 mod url;
@@ -29,6 +31,7 @@ pub use error::DbError;
 pub use lock::{waiting_notice, MigrationLock};
 pub use outcome::{Cell, Outcome};
 pub use quote::{quote_identifier, requires_quotes};
+pub use schema_dump::{canonical_sqlite_ddl, ColumnDump, SchemaDump, TableDump};
 pub use sqlite_reflect::{
     ReflectError, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey,
     ReflectedUnique, SqliteTable,

@@ -408,6 +408,23 @@ impl Db {
         table: &str,
         schema: Option<&str>,
     ) -> Result<SqliteTable, ReflectError> {
+        let reflected = self.reflect_sqlite_table_as_is(table, schema)?;
+        let mut r = Reflector { db: self, schema };
+        for fk in &reflected.foreign_keys {
+            if fk.referred_table != table && r.table_sql(&fk.referred_table)?.is_none() {
+                return Err(r.no_such_table(&fk.referred_table));
+            }
+        }
+        Ok(reflected)
+    }
+
+    /// [`Db::reflect_sqlite_table`] without the check that the tables its
+    /// foreign keys refer to exist (SQLite allows dangling references).
+    pub fn reflect_sqlite_table_as_is(
+        &mut self,
+        table: &str,
+        schema: Option<&str>,
+    ) -> Result<SqliteTable, ReflectError> {
         let mut r = Reflector { db: self, schema };
         let table_sql = r.table_sql(table)?;
         let columns = r.columns(table, table_sql.as_deref())?;
@@ -421,11 +438,6 @@ impl Db {
             columns: pk.iter().map(|c| c.name.clone()).collect(),
         };
         let foreign_keys = r.foreign_keys(table, table_sql.as_deref())?;
-        for fk in &foreign_keys {
-            if fk.referred_table != table && r.table_sql(&fk.referred_table)?.is_none() {
-                return Err(r.no_such_table(&fk.referred_table));
-            }
-        }
         let indexes = r.indexes(table, false)?;
         let unique_constraints = r.unique_constraints(table, table_sql.as_deref())?;
         let sql = table_sql.unwrap_or_default();

@@ -542,7 +542,7 @@ fn unique(tag: &str) -> String {
     )
 }
 
-fn admin_url(kind: Kind) -> String {
+pub fn admin_url(kind: Kind) -> String {
     let (var, default) = match kind {
         Kind::Postgres => (
             "RETORT_TEST_PG_URL",
