@@ -8,13 +8,16 @@ the shim itself before the finder is in place.
 
 import importlib.abc
 import importlib.util
+import marshal
 import os
 import site
 import sys
 
 
 class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds modules compiled into the retort binary (name -> (is_pkg, source))."""
+    """Finds modules compiled into the retort binary (name -> (is_pkg, source,
+    bytecode or None)); the bytecode was compiled from that source at build
+    time."""
 
     def __init__(self, table):
         self.table = table
@@ -30,7 +33,7 @@ class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def exec_module(self, module):
-        is_pkg, source = self.table[module.__name__]
+        is_pkg, source, code = self.table[module.__name__]
         if is_pkg:
             module.__path__ = []
         module.__file__ = module.__spec__.origin
@@ -38,7 +41,12 @@ class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         import linecache
 
         linecache.cache[module.__file__] = (len(source), None, source.splitlines(True), module.__file__)
-        exec(compile(source, module.__file__, "exec"), module.__dict__)
+        # The bytecode was compiled without -O: under -O, compile the source.
+        if code is None or sys.flags.optimize:
+            code = compile(source, module.__file__, "exec")
+        else:
+            code = marshal.loads(code)
+        exec(code, module.__dict__)
 
 
 def _select_environment(venv, prepend):
@@ -80,6 +88,12 @@ def _select_environment(venv, prepend):
 
 def install(table, venv, prepend, argv):
     sys.argv = list(argv)
+    if sys.flags.no_site:
+        # The host skipped the base interpreter's site processing (see
+        # interpreter.rs); these builtins come from it.
+        site.setquit()
+        site.setcopyright()
+        site.sethelper()
     _select_environment(venv, prepend)
     for name in [n for n in sys.modules if n == "alembic" or n.startswith("alembic.")]:
         del sys.modules[name]

@@ -288,11 +288,7 @@ class MigrationContext:
         if self.as_sql:
             if params:
                 raise TypeError("SQL parameters not allowed with as_sql")
-            if self.impl.literal_binds and not isinstance(construct, sa_schema.DDLElement):
-                compiled = construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
-            else:
-                compiled = construct.compile(dialect=self.dialect)
-            self.impl.static_output(_statement(str(compiled)))
+            self.write_offline(str(self.compile_offline(construct)))
             return None
         conn = self.connection
         if execution_options:
@@ -301,6 +297,15 @@ class MigrationContext:
             if params is None:
                 return conn.execute(construct)
             return conn.execute(construct, params)
+
+    def compile_offline(self, construct):
+        """``construct`` compiled as ``--sql`` writes it."""
+        if self.impl.literal_binds and not isinstance(construct, sa_schema.DDLElement):
+            return construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+        return construct.compile(dialect=self.dialect)
+
+    def write_offline(self, sql):
+        self.impl.static_output(_statement(sql))
 
     def execute(self, sql, execution_options=None):
         self._exec(sql, None, execution_options)
@@ -496,6 +501,12 @@ class StepRuntime:
 
     def execute(self, statement, params=None):
         return self._context._exec(statement, params)
+
+    def compile_offline(self, construct):
+        return self._context.compile_offline(construct)
+
+    def write_offline(self, sql):
+        self._context.write_offline(sql)
 
 
 _DDL_START = re.compile(r"\s*(CREATE|ALTER|DROP|RENAME|TRUNCATE)\b", re.I)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,6 +54,78 @@ class _literal_bindparam(sa_elements.BindParameter):
 @compiles(_literal_bindparam)
 def _render_literal_bindparam(element, compiler, **kw):
     return compiler.render_literal_bindparam(element, **kw)
+
+
+class _value_slot(sa_elements.BindParameter):
+    """Where the value of column number ``value`` goes in an offline
+    ``bulk_insert`` template."""
+
+    inherit_cache = True
+
+
+@compiles(_value_slot)
+def _render_value_slot(element, compiler, **kw):
+    return "\x00%d\x00" % element.value
+
+
+_VALUE_SLOT = re.compile("\x00([0-9]+)\x00")
+
+
+class _InsertTemplate:
+    """One INSERT compiled for a set of row keys, with a slot for each value.
+
+    Alembic compiles one INSERT per row with every value an inline literal;
+    a row's statement is that same text with each value rendered by the
+    compiler's literal rendering, so it is compiled once per key set and
+    each row's values are rendered into it."""
+
+    def __init__(self, runtime, table, keys):
+        # table.c[k] in row order, as Alembic looks the types up.
+        self.types = [table.c[k].type for k in keys]
+        self.keys = keys
+        slots = {k: _value_slot(k, i, type_=t) for i, (k, t) in enumerate(zip(keys, self.types))}
+        self.compiled = runtime.compile_offline(table.insert().inline().values(**slots))
+        parts = _VALUE_SLOT.split(str(self.compiled))
+        self.texts = parts[0::2]
+        self.order = [int(i) for i in parts[1::2]]
+        # Anything but one slot per key (a key the INSERT did not take,
+        # say) compiles each row as Alembic does.
+        self.usable = sorted(self.order) == list(range(len(keys)))
+
+    def render(self, row):
+        compiler = self.compiled
+        out = [self.texts[0]]
+        for i, text in zip(self.order, self.texts[1:]):
+            value, type_ = row[self.keys[i]], self.types[i]
+            if isinstance(value, _literal_bindparam):
+                # crud gives a typeless bound value the column's type.
+                if value.type._isnull:
+                    value = value._with_binary_element_type(type_)
+                out.append(compiler.render_literal_bindparam(value))
+            elif value is None:
+                out.append(compiler.render_literal_bindparam(_literal_bindparam(None, None, type_=type_)))
+            else:
+                out.append(compiler.render_literal_value(value, type_))
+            out.append(text)
+        return "".join(out)
+
+
+def _write_inserts_offline(runtime, table, rows):
+    """``op.bulk_insert`` with ``--sql``: one INSERT per row, values inline."""
+    templates = {}
+    for row in rows:
+        keys = tuple(row)
+        template = templates.get(keys)
+        if template is None:
+            template = templates[keys] = _InsertTemplate(runtime, table, keys)
+        if template.usable:
+            runtime.write_offline(template.render(row))
+        else:
+            values = {
+                k: v if isinstance(v, _literal_bindparam) else _literal_bindparam(k, v, type_=table.c[k].type)
+                for k, v in row.items()
+            }
+            runtime.execute(table.insert().inline().values(**values))
 
 
 def _s(name):
@@ -823,12 +896,7 @@ class Operations:
         if rows and not isinstance(rows[0], dict):
             raise TypeError("List of dictionaries expected")
         if self.runtime.as_sql:
-            for row in rows:
-                values = {
-                    k: v if isinstance(v, _literal_bindparam) else _literal_bindparam(k, v, type_=table.c[k].type)
-                    for k, v in row.items()
-                }
-                self.runtime.execute(table.insert().inline().values(**values))
+            _write_inserts_offline(self.runtime, table, rows)
         elif rows:
             if multiinsert:
                 self.runtime.execute(table.insert().inline(), rows)

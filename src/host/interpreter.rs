@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 
 use super::bridge;
 use super::session::HostError;
@@ -38,26 +38,76 @@ fn user_environment() -> Option<PathBuf> {
     is_venv(root).then(|| root.to_path_buf())
 }
 
+/// Whether the virtualenv's `pyvenv.cfg` lets it see the base interpreter's
+/// site-packages (`include-system-site-packages = true`; the last line
+/// counts, as in the bootstrap's reading).
+fn includes_system_site_packages(venv: &std::path::Path) -> bool {
+    let Ok(cfg) = std::fs::read_to_string(venv.join("pyvenv.cfg")) else {
+        return false;
+    };
+    cfg.lines()
+        .rev()
+        .filter_map(|line| line.split_once('='))
+        .find(|(key, _)| {
+            key.trim()
+                .eq_ignore_ascii_case("include-system-site-packages")
+        })
+        .is_some_and(|(_, value)| value.trim().eq_ignore_ascii_case("true"))
+}
+
 /// Starts the interpreter (first call only) and installs the shim.
 pub(super) fn start(prepend_sys_path: &[String]) -> Result<(), HostError> {
     let result = STARTED.get_or_init(|| {
+        // In a virtualenv that does not include the base interpreter's
+        // site-packages, the bootstrap drops them from sys.path again, so
+        // the base `site` processing (its .pth files run imports) is skipped,
+        // as the virtualenv's own python skips it; the bootstrap then adds
+        // the virtualenv's site-packages.
+        let venv = user_environment();
+        if venv
+            .as_deref()
+            .is_some_and(|venv| !includes_system_site_packages(venv))
+        {
+            // SAFETY: set before the interpreter starts, on the one thread
+            // that starts it (inside the OnceLock).
+            #[allow(deprecated)]
+            unsafe {
+                pyo3::ffi::Py_NoSiteFlag = 1;
+            }
+        }
         Python::initialize();
         // Set-up errors are ours (no environment, no SQLAlchemy): the message
         // says all; a traceback through the bootstrap would only distract.
-        Python::attach(|py| install(py, prepend_sys_path).map_err(|e| e.value(py).to_string()))
+        Python::attach(|py| {
+            install(py, venv.as_deref(), prepend_sys_path).map_err(|e| e.value(py).to_string())
+        })
     });
     result.clone().map_err(HostError::Setup)
 }
 
-fn install(py: Python<'_>, prepend_sys_path: &[String]) -> PyResult<()> {
+fn install(
+    py: Python<'_>,
+    venv: Option<&std::path::Path>,
+    prepend_sys_path: &[String],
+) -> PyResult<()> {
     let native = bridge::module(py)?;
     py.import("sys")?
         .getattr("modules")?
         .set_item("_retort", &native)?;
     let table = PyDict::new(py);
+    // Bytecode made by another CPython version than the one running is left
+    // out (the modules are then compiled from source).
+    let magic = py
+        .import("importlib.util")?
+        .getattr("MAGIC_NUMBER")?
+        .extract::<Vec<u8>>()?;
+    let bytecode_fits = magic == embedded::BYTECODE_MAGIC;
     let mut bootstrap = None;
-    for (name, package, source) in embedded::EMBEDDED {
-        table.set_item(*name, (*package, *source))?;
+    for (name, package, source, code) in embedded::EMBEDDED {
+        let code = code
+            .filter(|_| bytecode_fits)
+            .map(|code| PyBytes::new(py, code));
+        table.set_item(*name, (*package, *source, code))?;
         if *name == "retort._bootstrap" {
             bootstrap = Some(*source);
         }
@@ -74,7 +124,7 @@ fn install(py: Python<'_>, prepend_sys_path: &[String]) -> PyResult<()> {
         c"<retort>/retort/_bootstrap.py",
         c"retort_bootstrap",
     )?;
-    let venv = user_environment().map(|p| p.display().to_string());
+    let venv = venv.map(|p| p.display().to_string());
     let argv: Vec<String> = std::env::args().collect();
     module.call_method1(
         "install",
