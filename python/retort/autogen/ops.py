@@ -1,0 +1,287 @@
+"""The operations autogenerate finds: what changed between ``target_metadata``
+and the live schema, each able to give its reverse (for ``downgrade()``) and
+the tuple ``check`` reports (Alembic's ``as_diffs()`` form)."""
+
+import sqlalchemy as sa
+
+
+class Op:
+    def reverse(self):
+        raise NotImplementedError
+
+    def diffs(self):
+        return [self.diff()]
+
+
+class Container(Op):
+    """An ordered list of operations (upgrade or downgrade body)."""
+
+    def __init__(self, ops=None):
+        self.ops = list(ops or [])
+
+    def is_empty(self):
+        return not self.ops
+
+    def reversed_ops(self):
+        return [op.reverse() for op in reversed(self.ops)]
+
+    def diffs(self):
+        out = []
+        for op in self.ops:
+            out.extend(op.diffs())
+        return out
+
+
+class ModifyTable(Container):
+    def __init__(self, table_name, schema, ops=None):
+        super().__init__(ops)
+        self.table_name = table_name
+        self.schema = schema
+
+    def reverse(self):
+        return ModifyTable(self.table_name, self.schema, self.reversed_ops())
+
+
+class CreateTable(Op):
+    def __init__(self, table):
+        self.table = table
+
+    def reverse(self):
+        return DropTable(self.table)
+
+    def diff(self):
+        return ("add_table", self.table)
+
+
+class DropTable(Op):
+    def __init__(self, table):
+        self.table = table
+
+    def reverse(self):
+        return CreateTable(self.table)
+
+    def diff(self):
+        return ("remove_table", self.table)
+
+
+class AddColumn(Op):
+    def __init__(self, schema, table_name, column):
+        self.schema, self.table_name, self.column = schema, table_name, column
+
+    def reverse(self):
+        return DropColumn(self.schema, self.table_name, self.column)
+
+    def diff(self):
+        return ("add_column", self.schema, self.table_name, self.column)
+
+
+class DropColumn(Op):
+    def __init__(self, schema, table_name, column):
+        self.schema, self.table_name, self.column = schema, table_name, column
+
+    def reverse(self):
+        return AddColumn(self.schema, self.table_name, self.column)
+
+    def diff(self):
+        return ("remove_column", self.schema, self.table_name, self.column)
+
+
+_UNSET = False
+
+
+class AlterColumn(Op):
+    """One column's differences; ``modify_*`` False/None means unchanged
+    (as in Alembic: server default and comment use False, the rest None)."""
+
+    def __init__(self, table_name, column_name, schema):
+        self.table_name, self.column_name, self.schema = table_name, column_name, schema
+        self.existing_type = None
+        self.existing_nullable = None
+        self.existing_server_default = False
+        self.existing_comment = None
+        self.modify_type = None
+        self.modify_nullable = None
+        self.modify_server_default = False
+        self.modify_comment = False
+        self.autoincrement = None
+
+    def has_changes(self):
+        return (
+            self.modify_type is not None
+            or self.modify_nullable is not None
+            or self.modify_server_default is not False
+            or self.modify_comment is not False
+        )
+
+    def reverse(self):
+        r = AlterColumn(self.table_name, self.column_name, self.schema)
+        r.autoincrement = self.autoincrement
+        # Each changed attribute swaps its existing and new value; the
+        # unchanged ones stay as they are.
+        r.existing_type, r.modify_type = (
+            (self.modify_type, self.existing_type) if self.modify_type is not None else (self.existing_type, None)
+        )
+        r.existing_nullable, r.modify_nullable = (
+            (self.modify_nullable, self.existing_nullable)
+            if self.modify_nullable is not None
+            else (self.existing_nullable, None)
+        )
+        r.existing_server_default, r.modify_server_default = (
+            (self.modify_server_default, self.existing_server_default)
+            if self.modify_server_default is not False
+            else (self.existing_server_default, False)
+        )
+        r.existing_comment, r.modify_comment = (
+            (self.modify_comment, self.existing_comment)
+            if self.modify_comment is not False
+            else (self.existing_comment, False)
+        )
+        return r
+
+    def diff(self):
+        """Alembic reports one column's changes as one list."""
+        s, t, c = self.schema, self.table_name, self.column_name
+        out = []
+        if self.modify_type is not None:
+            out.append(
+                (
+                    "modify_type",
+                    s,
+                    t,
+                    c,
+                    {
+                        "existing_nullable": self.existing_nullable,
+                        "existing_server_default": self.existing_server_default,
+                        "existing_comment": self.existing_comment,
+                    },
+                    self.existing_type,
+                    self.modify_type,
+                )
+            )
+        if self.modify_nullable is not None:
+            out.append(
+                (
+                    "modify_nullable",
+                    s,
+                    t,
+                    c,
+                    {
+                        "existing_type": self.existing_type,
+                        "existing_server_default": self.existing_server_default,
+                        "existing_comment": self.existing_comment,
+                    },
+                    self.existing_nullable,
+                    self.modify_nullable,
+                )
+            )
+        if self.modify_server_default is not False:
+            out.append(
+                (
+                    "modify_default",
+                    s,
+                    t,
+                    c,
+                    {
+                        "existing_nullable": self.existing_nullable,
+                        "existing_type": self.existing_type,
+                        "existing_comment": self.existing_comment,
+                    },
+                    self.existing_server_default,
+                    self.modify_server_default,
+                )
+            )
+        if self.modify_comment is not False:
+            out.append(
+                (
+                    "modify_comment",
+                    s,
+                    t,
+                    c,
+                    {
+                        "existing_nullable": self.existing_nullable,
+                        "existing_type": self.existing_type,
+                        "existing_server_default": self.existing_server_default,
+                    },
+                    self.existing_comment,
+                    self.modify_comment,
+                )
+            )
+        return out
+
+
+class CreateIndex(Op):
+    def __init__(self, index):
+        self.index = index
+
+    def reverse(self):
+        return DropIndex(self.index)
+
+    def diff(self):
+        return ("add_index", self.index)
+
+
+class DropIndex(Op):
+    def __init__(self, index):
+        self.index = index
+
+    def reverse(self):
+        return CreateIndex(self.index)
+
+    def diff(self):
+        return ("remove_index", self.index)
+
+
+class AddConstraint(Op):
+    """A unique constraint or a foreign key added to an existing table."""
+
+    def __init__(self, constraint):
+        self.constraint = constraint
+
+    def reverse(self):
+        return DropConstraint(self.constraint)
+
+    def diff(self):
+        if isinstance(self.constraint, sa.ForeignKeyConstraint):
+            return ("add_fk", self.constraint)
+        return ("add_constraint", self.constraint)
+
+
+class DropConstraint(Op):
+    def __init__(self, constraint):
+        self.constraint = constraint
+
+    @property
+    def type_(self):
+        if isinstance(self.constraint, sa.ForeignKeyConstraint):
+            return "foreignkey"
+        if isinstance(self.constraint, sa.UniqueConstraint):
+            return "unique"
+        if isinstance(self.constraint, sa.PrimaryKeyConstraint):
+            return "primary"
+        return "check"
+
+    def reverse(self):
+        return AddConstraint(self.constraint)
+
+    def diff(self):
+        if self.type_ == "foreignkey":
+            return ("remove_fk", self.constraint)
+        return ("remove_constraint", self.constraint)
+
+
+class TableComment(Op):
+    """``create_table_comment`` (comment set) or ``drop_table_comment``
+    (comment None)."""
+
+    def __init__(self, table_name, schema, comment, existing_comment):
+        self.table_name, self.schema = table_name, schema
+        self.comment, self.existing_comment = comment, existing_comment
+
+    def reverse(self):
+        return TableComment(self.table_name, self.schema, self.existing_comment, self.comment)
+
+    def diff(self):
+        table = sa.Table(self.table_name, sa.MetaData(), schema=self.schema, comment=self.comment)
+        if self.comment is None:
+            return ("remove_table_comment", table)
+        return ("add_table_comment", table, self.existing_comment)
