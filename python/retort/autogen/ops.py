@@ -243,7 +243,7 @@ class AddConstraint(Op):
     def diff(self):
         if isinstance(self.constraint, sa.ForeignKeyConstraint):
             return ("add_fk", self.constraint)
-        return ("add_constraint", self.constraint)
+        return ("add_constraint", _detached_unique(self.constraint))
 
 
 class DropConstraint(Op):
@@ -285,3 +285,10 @@ class TableComment(Op):
         if self.comment is None:
             return ("remove_table_comment", table)
         return ("add_table_comment", table, self.existing_comment)
+
+
+def _detached_unique(const):
+    """The unique constraint as Alembic reports it: rebuilt from its name and
+    column names on a stand-in table whose columns have no type."""
+    table = sa.Table(const.table.name, sa.MetaData(), *[sa.Column(c.name) for c in const.columns], schema=const.table.schema)
+    return sa.UniqueConstraint(*[table.c[c.name] for c in const.columns], name=const.name)
