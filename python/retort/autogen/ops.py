@@ -3,6 +3,7 @@ and the live schema, each able to give its reverse (for ``downgrade()``) and
 the tuple ``check`` reports (Alembic's ``as_diffs()`` form)."""
 
 import sqlalchemy as sa
+from sqlalchemy.sql import visitors
 
 
 class Op:
@@ -217,7 +218,7 @@ class CreateIndex(Op):
         return DropIndex(self.index)
 
     def diff(self):
-        return ("add_index", self.index)
+        return ("add_index", _detached_index(self.index))
 
 
 class DropIndex(Op):
@@ -228,7 +229,7 @@ class DropIndex(Op):
         return CreateIndex(self.index)
 
     def diff(self):
-        return ("remove_index", self.index)
+        return ("remove_index", _detached_index(self.index))
 
 
 class AddConstraint(Op):
@@ -292,3 +293,21 @@ def _detached_unique(const):
     column names on a stand-in table whose columns have no type."""
     table = sa.Table(const.table.name, sa.MetaData(), *[sa.Column(c.name) for c in const.columns], schema=const.table.schema)
     return sa.UniqueConstraint(*[table.c[c.name] for c in const.columns], name=const.name)
+
+
+def _detached_index(index):
+    """The index as Alembic reports it: rebuilt on a fresh table holding
+    copies of its columns (a copy keeps the type but not a foreign key that
+    belongs to a constraint)."""
+    source = index.table
+    table = sa.Table(source.name, sa.MetaData(), schema=source.schema)
+
+    def copy_column(col):
+        if not isinstance(col, sa.Column) or col.table is None or col.table is table:
+            return None
+        if col.name not in table.c:
+            table.append_column(col._copy())
+        return table.c[col.name]
+
+    expressions = [visitors.replacement_traverse(e, {}, copy_column) for e in index.expressions]
+    return sa.Index(index.name, *expressions, unique=index.unique, _table=table, **index.kwargs)
