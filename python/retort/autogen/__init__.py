@@ -5,6 +5,8 @@ reverse (``ops``), and the migration's Python (``render``).
 Called while env.py's ``run_migrations()`` runs, on the connection it
 configured, as Alembic's ``RevisionContext.run_autogenerate`` is."""
 
+import uuid
+
 from ..environment import CommandError
 from . import compare, ops, render
 
@@ -36,9 +38,13 @@ class MigrationScript:
 def _metadata(context):
     metadata = context.opts.get("target_metadata")
     if metadata is None:
+        from .. import proxy
+
+        # Alembic names the script by its script directory's env.py.
+        env_py = proxy.environment().command.get("env_py", "env.py")
         raise CommandError(
             "Can't proceed with --autogenerate option; environment script %s does not provide "
-            "a MetaData object or sequence of objects to the context." % context.opts.get("env_py_location", "env.py")
+            "a MetaData object or sequence of objects to the context." % env_py
         )
     return metadata
 
@@ -55,20 +61,26 @@ def compare_database(context):
     return upgrade, downgrade
 
 
+def _directed_script(context, command):
+    """The compared operations as a migration script, after env.py's
+    ``process_revision_directives`` (Alembic runs it for ``check`` too); None
+    when that hook removed the revision."""
+    upgrade, downgrade = compare_database(context)
+    directives = [MigrationScript(command, upgrade, downgrade)]
+    hook = context.opts.get("process_revision_directives")
+    if hook:
+        hook(context, tuple(context.get_current_heads()), directives)
+    return directives[-1] if directives else None
+
+
 def revision_args(context, command):
     """For ``revision --autogenerate``: the template variables (bodies and
     imports), after env.py's ``process_revision_directives``; None when that
     hook removed the revision.  Also returns what it changed: rev_id and
     message."""
-    upgrade, downgrade = compare_database(context)
-    script = MigrationScript(command, upgrade, downgrade)
-    directives = [script]
-    hook = context.opts.get("process_revision_directives")
-    if hook:
-        hook(context, tuple(context.get_current_heads()), directives)
-    if not directives:
+    script = _directed_script(context, command)
+    if script is None:
         return None
-    script = directives[0]
     args = render.render_into(context.opts, context.dialect, script.upgrade_ops, script.downgrade_ops)
     if script.imports:
         lines = set(args["imports"].split("\n")) if args["imports"] else set()
@@ -78,6 +90,12 @@ def revision_args(context, command):
 
 
 def check_diffs(context):
-    """For ``check``: the differences as Alembic's ``as_diffs()`` lists them."""
-    upgrade, _ = compare_database(context)
-    return upgrade.diffs()
+    """For ``check``: the differences as Alembic's ``as_diffs()`` lists them,
+    from the script ``process_revision_directives`` left (the command as
+    Alembic's ``check`` makes it: no message, a fresh revision id)."""
+    command = {"rev_id": uuid.uuid4().hex[-12:], "message": None, "head": "head", "splice": False}
+    script = _directed_script(context, command)
+    if script is None:
+        # Alembic takes the last generated revision of an empty list.
+        raise IndexError("list index out of range")
+    return script.upgrade_ops.diffs()

@@ -272,7 +272,14 @@ class Comparison:
 
     def types_differ(self, conn_col, col):
         """Alembic's default type comparison: the compiled DDL of both types,
-        split into name, modifiers and arguments."""
+        split into name, modifiers and arguments (MySQL's native enums by
+        their set of values)."""
+        if (
+            self.dialect_name == "mysql"
+            and isinstance(col.type, sqltypes.Enum)
+            and isinstance(conn_col.type, sqltypes.Enum)
+        ):
+            return set(col.type.enums) != set(conn_col.type.enums)
         c0, ctoks, cargs = self._type_terms(conn_col)
         m0, mtoks, margs = self._type_terms(col)
         if c0 != m0:
@@ -351,9 +358,9 @@ class Comparison:
             if not isinstance(conn_col.type, (sa.Numeric, sa.Float)):
                 arg = re.sub(r"^'|'$", "", arg)
                 arg = "'%s'" % arg
-            arg = sa.text(arg)
+            arg = sa.literal_column(arg)
         # PostgreSQL decides whether the two expressions are equal.
-        return not self.connection.scalar(sa.select(sa.text(cd) == arg))
+        return not self.connection.scalar(sa.select(sa.literal_column(cd) == arg))
 
     def compare_column_comment(self, alter, tname, cname, conn_col, col):
         if not self.dialect.supports_comments:

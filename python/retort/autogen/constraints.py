@@ -374,8 +374,12 @@ def compare_foreign_keys(cmp, modify, schema, tname, conn_table, table):
         conn_by_sig = {_fk_sig(fk, False): fk for fk in conn_fks}
         for fk in md_fks:
             c = conn_by_sig.get(_fk_sig(fk, False))
-            if c is not None and fk.ondelete and fk.ondelete.lower() == "restrict" and c.ondelete is None:
+            if c is None:
+                continue
+            if fk.ondelete and fk.ondelete.lower() == "restrict" and c.ondelete is None:
                 c.ondelete = "RESTRICT"
+            if fk.onupdate and fk.onupdate.lower() == "restrict" and c.onupdate is None:
+                c.onupdate = "RESTRICT"
     with_options = bool(reflected) and "options" in reflected[0]
     conn_by_sig = {_fk_sig(fk, with_options): fk for fk in conn_fks}
     md_by_sig = {_fk_sig(fk, with_options): fk for fk in md_fks}

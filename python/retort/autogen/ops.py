@@ -243,7 +243,7 @@ class AddConstraint(Op):
 
     def diff(self):
         if isinstance(self.constraint, sa.ForeignKeyConstraint):
-            return ("add_fk", self.constraint)
+            return ("add_fk", _detached_fk(self.constraint))
         return ("add_constraint", _detached_unique(self.constraint))
 
 
@@ -266,7 +266,9 @@ class DropConstraint(Op):
 
     def diff(self):
         if self.type_ == "foreignkey":
-            return ("remove_fk", self.constraint)
+            return ("remove_fk", _detached_fk(self.constraint))
+        if self.type_ == "unique":
+            return ("remove_constraint", _detached_unique(self.constraint))
         return ("remove_constraint", self.constraint)
 
 
@@ -311,3 +313,28 @@ def _detached_index(index):
 
     expressions = [visitors.replacement_traverse(e, {}, copy_column) for e in index.expressions]
     return sa.Index(index.name, *expressions, unique=index.unique, _table=table, **index.kwargs)
+
+
+def _detached_fk(const):
+    """The foreign key as Alembic reports it: rebuilt from names on stand-in
+    tables whose columns have no type, with only the options that are set."""
+    source = const.parent
+    target = const.elements[0].column.table
+    local = [const.columns[k].name for k in const.column_keys]
+    remote = [e.column.name for e in const.elements]
+    md = sa.MetaData()
+    same_table = (source.name, source.schema) == (target.name, target.schema)
+    if not same_table:
+        sa.Table(target.name, md, *[sa.Column(n, sa.types.NULLTYPE) for n in remote], schema=target.schema)
+    names = local + [n for n in remote if n not in local] if same_table else local
+    table = sa.Table(source.name, md, *[sa.Column(n, sa.types.NULLTYPE) for n in names], schema=source.schema)
+    referent = "%s.%s" % (target.schema, target.name) if target.schema else target.name
+    options = {
+        k: getattr(const, k) for k in ("onupdate", "ondelete", "deferrable", "initially", "use_alter") if getattr(const, k)
+    }
+    options.update(const.dialect_kwargs)
+    detached = sa.ForeignKeyConstraint(
+        local, ["%s.%s" % (referent, n) for n in remote], name=const.name, match=const.match or None, **options
+    )
+    table.append_constraint(detached)
+    return detached

@@ -535,17 +535,21 @@ def _fk_colspec(fk, metadata_schema, namespace):
 
 
 def _identity_kwargs(identity):
-    from sqlalchemy.sql.schema import Identity
-
-    defaults = Identity()
-    out = []
-    for attr in ("always", "on_null", "start", "increment", "minvalue", "maxvalue", "nominvalue", "nomaxvalue", "cycle", "cache", "order"):
-        if not hasattr(identity, attr):
-            continue
-        value = getattr(identity, attr)
-        if value != getattr(defaults, attr, None):
-            out.append("%s=%r" % (attr, value))
-    return ", ".join(out)
+    """Identity's options as Alembic renders them: every option SQLAlchemy's
+    ``_as_dict`` lists (always=False included), then the dialect keywords,
+    each ``%s`` formatted."""
+    if hasattr(identity, "_as_dict"):
+        options = identity._as_dict()
+        options.update(getattr(identity, "dialect_kwargs", {}))
+    else:
+        options = {"always": identity.always}
+        if identity.on_null is not None:
+            options["on_null"] = identity.on_null
+        for attr in ("start", "increment", "minvalue", "maxvalue", "nominvalue", "nomaxvalue", "cycle", "cache", "order"):
+            value = getattr(identity, attr, None)
+            if value is not None:
+                options[attr] = value
+    return ", ".join("%s=%s" % pair for pair in options.items())
 
 
 def render_into(opts, dialect, upgrade, downgrade):
