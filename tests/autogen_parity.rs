@@ -202,6 +202,29 @@ user = sa.Table("user", metadata,
         ..S
     },
     Scenario {
+        name: "callable_comparators",
+        shared: r#"
+def compare_type(context, inspected, model, inspected_type, model_type):
+    # The name's length is left alone; other columns as Alembic decides.
+    return False if model.name == "name" else None
+
+def compare_server_default(context, inspected, model, inspected_default, model_default, rendered):
+    return inspected_default is None and rendered is not None
+
+configure = dict(compare_type=compare_type, compare_server_default=compare_server_default)
+"#,
+        base: USER_SCORE,
+        changed: r#"
+user = sa.Table("user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False, server_default="anon"),
+    sa.Column("score", sa.BigInteger, server_default=sa.text("0"), nullable=False),
+)
+"#,
+        dialects: ALTERING,
+        ..S
+    },
+    Scenario {
         name: "server_default_added",
         shared: SERVER_DEFAULTS,
         base: USER,
@@ -959,4 +982,38 @@ fn autogenerate_postgresql() {
 #[test]
 fn autogenerate_mariadb() {
     suite(Kind::Mariadb);
+}
+
+/// env.py without `target_metadata`: both commands refuse with Alembic's
+/// message naming the script directory's env.py (relative here, as
+/// `script_location` is).
+#[test]
+fn no_target_metadata() {
+    let Some(alembic) = alembic_bin() else { return };
+    let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
+        return;
+    };
+    let projects = Projects::new(&alembic, &twins.alembic_url);
+    let template = alembic
+        .parent()
+        .and_then(Path::parent)
+        .expect("venv")
+        .join("lib/python3.11/site-packages/alembic/templates/generic/env.py");
+    for side in [&projects.a, &projects.r] {
+        fs::copy(&template, side.join("mig/env.py")).expect("env.py");
+    }
+    let mut run = Run {
+        alembic: Alembic::new(alembic.clone()),
+        p: &projects,
+    };
+    for args in [&["check"][..], &["revision", "--autogenerate", "-m", "x"]] {
+        let a = run.alembic(args);
+        let r = run.retort(args);
+        assert_eq!((r.code, &r.stdout), (a.code, &a.stdout), "{args:?}");
+        assert!(
+            a.stdout.contains("script mig/env.py does not provide"),
+            "{}",
+            a.stdout
+        );
+    }
 }
