@@ -65,6 +65,14 @@ user = sa.Table("user", metadata,
 )
 "#;
 
+const USER_CHECKED: &str = r#"
+user = sa.Table("user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.CheckConstraint("length(name) > 0", name="ck_user_name_not_empty"),
+)
+"#;
+
 /// `post.user_id` is indexed in every form of `post`, so MariaDB never
 /// makes an index of its own for the foreign key.
 const POST_NO_FK: &str = r#"
@@ -409,6 +417,20 @@ user_tag = sa.Table("user_tag", metadata,
     sa.PrimaryKeyConstraint("user_id", "tag", name="pk_user_tag"),
 )
 "#,
+        ..S
+    },
+    Scenario {
+        name: "check_constraint_added",
+        base: USER,
+        changed: USER_CHECKED,
+        dialects: ALTERING,
+        ..S
+    },
+    Scenario {
+        name: "batch_check_constraint_dropped",
+        shared: BATCH,
+        base: USER_CHECKED,
+        changed: USER,
         ..S
     },
     Scenario {

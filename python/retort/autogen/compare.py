@@ -192,6 +192,7 @@ class Comparison:
         self.compare_indexes(modify, schema, tname, conn_table, table)
         self.compare_foreign_keys(modify, schema, tname, conn_table, table)
         self.compare_table_comment(modify, schema, tname, conn_table, table)
+        self.compare_check_constraints(modify, schema, tname, conn_table, table)
 
     def compare_columns(self, modify, schema, tname, conn_table, table):
         name = "%s.%s" % (schema, tname) if schema else tname
@@ -386,6 +387,11 @@ class Comparison:
         from . import constraints
 
         constraints.compare_indexes_and_uniques(self, modify, schema, tname, conn_table, table)
+
+    def compare_check_constraints(self, modify, schema, tname, conn_table, table):
+        from . import constraints
+
+        constraints.compare_check_constraints(self, modify, schema, tname, conn_table, table)
 
     def compare_foreign_keys(self, modify, schema, tname, conn_table, table):
         from . import constraints

@@ -402,3 +402,49 @@ def compare_foreign_keys(cmp, modify, schema, tname, conn_table, table):
         if cmp.object_included(fk, fk.name, "foreign_key_constraint", False, compare_to):
             modify.ops.append(ops.AddConstraint(fk))
             log.info("Detected added foreign key (%s)(%s) on table %s%s", *describe(fk))
+
+
+# -- check constraints ---------------------------------------------------------
+
+
+def _is_type_bound(const):
+    rule = const._create_rule
+    return bool(rule) and isinstance(getattr(rule, "target", None), sa.types.TypeEngine)
+
+
+def compare_check_constraints(cmp, modify, schema, tname, conn_table, table):
+    """Named check constraints, matched by name only (Alembic's default
+    ``checkconstraint_byname`` plugin): dropped when only the database has
+    one, added when only the model has one; the expressions are not
+    compared."""
+    if conn_table is None or table is None:
+        return
+    try:
+        reflected = _conv(cmp.inspector.get_check_constraints(tname, schema=schema))
+    except NotImplementedError:
+        return
+    parents = {"table_name": tname, "schema_name": schema}
+    conn_by_name = {}
+    for params in reflected:
+        if params.get("name") is None or not cmp.name_included(params["name"], "check_constraint", dict(parents)):
+            continue
+        const = sa.CheckConstraint(
+            params["sqltext"], name=params["name"], table=conn_table, **(params.get("dialect_options") or {})
+        )
+        conn_by_name[const.name] = const
+    candidates = list(table.constraints) + [c for col in table.columns for c in col.constraints]
+    md_by_name = {
+        c.name: c
+        for c in candidates
+        if isinstance(c, sa.CheckConstraint) and not _is_type_bound(c) and _final_name(c, cmp.dialect) is not None
+    }
+    for name in sorted(set(conn_by_name) - set(md_by_name)):
+        const = conn_by_name[name]
+        if cmp.object_included(const, name, "check_constraint", True, None):
+            modify.ops.append(ops.DropConstraint(const))
+            log.info("Detected removed check constraint %r on table %r", name, tname)
+    for name in sorted(set(md_by_name) - set(conn_by_name)):
+        const = md_by_name[name]
+        if cmp.object_included(const, name, "check_constraint", False, None):
+            modify.ops.append(ops.AddConstraint(const))
+            log.info("Detected added check constraint %r on table %r", name, tname)

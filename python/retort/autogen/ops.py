@@ -233,7 +233,8 @@ class DropIndex(Op):
 
 
 class AddConstraint(Op):
-    """A unique constraint or a foreign key added to an existing table."""
+    """A unique constraint, a foreign key or a check constraint added to an
+    existing table."""
 
     def __init__(self, constraint):
         self.constraint = constraint
@@ -244,6 +245,8 @@ class AddConstraint(Op):
     def diff(self):
         if isinstance(self.constraint, sa.ForeignKeyConstraint):
             return ("add_fk", _detached_fk(self.constraint))
+        if isinstance(self.constraint, sa.CheckConstraint):
+            return ("add_constraint", _detached_check(self.constraint))
         return ("add_constraint", _detached_unique(self.constraint))
 
 
@@ -269,6 +272,8 @@ class DropConstraint(Op):
             return ("remove_fk", _detached_fk(self.constraint))
         if self.type_ == "unique":
             return ("remove_constraint", _detached_unique(self.constraint))
+        if self.type_ == "check":
+            return ("remove_constraint", _detached_check(self.constraint))
         return ("remove_constraint", self.constraint)
 
 
@@ -336,5 +341,14 @@ def _detached_fk(const):
     detached = sa.ForeignKeyConstraint(
         local, ["%s.%s" % (referent, n) for n in remote], name=const.name, match=const.match or None, **options
     )
+    table.append_constraint(detached)
+    return detached
+
+
+def _detached_check(const):
+    """The check constraint as Alembic reports it: its expression on a
+    stand-in table with one integer column ``x``."""
+    table = sa.Table(const.table.name, sa.MetaData(), sa.Column("x", sa.Integer), schema=const.table.schema)
+    detached = sa.CheckConstraint(const.sqltext, name=const.name, **const.dialect_kwargs)
     table.append_constraint(detached)
     return detached

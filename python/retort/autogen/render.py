@@ -211,7 +211,19 @@ class Renderer:
         const = op.constraint
         if isinstance(const, sa.ForeignKeyConstraint):
             return self.add_fk(const)
+        if isinstance(const, sa.CheckConstraint):
+            return self.add_check(const)
         return self.unique(const, alter=True)
+
+    def add_check(self, const):
+        table = const.table
+        args = [repr(self.gen_name(const.name))]
+        if not self.in_batch:
+            args.append(repr(_ident(table.name)))
+        args.append(self.expr(const.sqltext, wrap=False))
+        if not self.in_batch and table.schema:
+            args.append("schema=%r" % _ident(table.schema))
+        return "%screate_check_constraint(%s)" % (self.op_prefix, ", ".join(args))
 
     def add_fk(self, const):
         source = const.parent
