@@ -1039,3 +1039,38 @@ fn no_target_metadata() {
         );
     }
 }
+
+/// A database behind the scripts' head: both commands refuse with
+/// `Target database is not up to date.` and the same exit code.
+#[test]
+fn database_not_up_to_date() {
+    let Some(alembic) = alembic_bin() else { return };
+    let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
+        return;
+    };
+    let projects = Projects::new(&alembic, &twins.alembic_url);
+    let mut run = Run {
+        alembic: Alembic::new(alembic.clone()),
+        p: &projects,
+    };
+    projects.models("", USER);
+    ok(
+        &run.alembic(&["revision", "--autogenerate", "-m", "b0", "--rev-id", "b0"]),
+        "base",
+    );
+    fs::copy(
+        projects.version(&projects.a, "b0"),
+        projects.version(&projects.r, "b0"),
+    )
+    .expect("copy base");
+    for args in [&["check"][..], &["revision", "--autogenerate", "-m", "x"]] {
+        let a = run.alembic(args);
+        let r = run.retort(args);
+        assert_eq!((r.code, &r.stdout), (a.code, &a.stdout), "{args:?}");
+        assert!(
+            a.stdout.contains("Target database is not up to date."),
+            "{}",
+            a.stdout
+        );
+    }
+}

@@ -407,7 +407,7 @@ def compare_foreign_keys(cmp, modify, schema, tname, conn_table, table):
 # -- check constraints ---------------------------------------------------------
 
 
-def _is_type_bound(const):
+def is_type_bound(const):
     rule = const._create_rule
     return bool(rule) and isinstance(getattr(rule, "target", None), sa.types.TypeEngine)
 
@@ -436,7 +436,7 @@ def compare_check_constraints(cmp, modify, schema, tname, conn_table, table):
     md_by_name = {
         c.name: c
         for c in candidates
-        if isinstance(c, sa.CheckConstraint) and not _is_type_bound(c) and _final_name(c, cmp.dialect) is not None
+        if isinstance(c, sa.CheckConstraint) and not is_type_bound(c) and _final_name(c, cmp.dialect) is not None
     }
     for name in sorted(set(conn_by_name) - set(md_by_name)):
         const = conn_by_name[name]
