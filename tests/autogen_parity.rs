@@ -15,14 +15,15 @@ use std::path::{Path, PathBuf};
 use dbsupport::{alembic_bin, retort_bin, run_tool, Alembic, Kind, Outcome, Twins};
 
 /// One model change: the models before and after (the body of `models.py`
-/// after `import sqlalchemy as sa` and `metadata = sa.MetaData()`), the
+/// after `import sqlalchemy as sa` and `metadata = sa.MetaData()`, in
+/// pieces: tables shared between models are written once), the
 /// Python both models share (hooks; `configure` is passed to env.py's
 /// `context.configure`), SQL run after the base model is applied (objects
 /// outside any model), and the dialects it runs on.
 struct Scenario {
     name: &'static str,
-    base: &'static str,
-    changed: &'static str,
+    base: &'static [&'static str],
+    changed: &'static [&'static str],
     shared: &'static str,
     setup: &'static str,
     dialects: &'static [Kind],
@@ -35,8 +36,8 @@ const ALTERING: &[Kind] = &[Kind::Postgres, Kind::Mariadb];
 
 const S: Scenario = Scenario {
     name: "",
-    base: "",
-    changed: "",
+    base: &[],
+    changed: &[],
     shared: "",
     setup: "",
     dialects: ALL,
@@ -49,67 +50,69 @@ user = sa.Table("user", metadata,
 )
 "#;
 
-const USER_EMAIL: &str = r#"
+/// The `user` table without its closing parenthesis: variants add their
+/// own columns and constraints.
+const USER_COLUMNS: &str = r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("email", sa.String(100), nullable=True),
-)
 "#;
 
-const USER_SCORE: &str = r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("score", sa.Integer, server_default=sa.text("0"), nullable=False),
+const USER_EMAIL: &[&str] = &[
+    USER_COLUMNS,
+    r#"    sa.Column("email", sa.String(100), nullable=True),
 )
-"#;
+"#,
+];
 
-const USER_CHECKED: &str = r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.CheckConstraint("length(name) > 0", name="ck_user_name_not_empty"),
+const USER_SCORE: &[&str] = &[
+    USER_COLUMNS,
+    r#"    sa.Column("score", sa.Integer, server_default=sa.text("0"), nullable=False),
 )
-"#;
+"#,
+];
+
+const USER_CHECKED: &[&str] = &[
+    USER_COLUMNS,
+    r#"    sa.CheckConstraint("length(name) > 0", name="ck_user_name_not_empty"),
+)
+"#,
+];
 
 /// `post.user_id` is indexed in every form of `post`, so MariaDB never
 /// makes an index of its own for the foreign key.
-const POST_NO_FK: &str = r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+const POST_NO_FK: &[&str] = &[
+    USER,
+    r#"
 post = sa.Table("post", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, nullable=True, index=True),
 )
-"#;
+"#,
+];
 
-const POST_FK_CASCADE: &str = r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+const POST_FK_CASCADE: &[&str] = &[
+    USER,
+    r#"
 post = sa.Table("post", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, nullable=True, index=True),
     sa.ForeignKeyConstraint(["user_id"], ["user.id"], name="fk_post_user", ondelete="CASCADE"),
 )
-"#;
+"#,
+];
 
-const POST_WITH_INDEX: &str = r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+const POST_WITH_INDEX: &[&str] = &[
+    USER,
+    r#"
 post = sa.Table("post", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False),
     sa.Column("title", sa.Text(), comment="the title"),
     sa.Index("ix_post_title_user", "title", "user_id", mysql_length={"title": 20}),
 )
-"#;
+"#,
+];
 
 const SERVER_DEFAULTS: &str = "configure = dict(compare_server_default=True)\n";
 const BATCH: &str = "configure = dict(render_as_batch=True)\n";
@@ -117,93 +120,92 @@ const BATCH: &str = "configure = dict(render_as_batch=True)\n";
 const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "add_table",
-        changed: USER,
+        changed: &[USER],
         ..S
     },
     Scenario {
         name: "drop_table",
-        base: USER,
+        base: &[USER],
         ..S
     },
     Scenario {
         name: "add_column",
-        base: USER,
+        base: &[USER],
         changed: USER_EMAIL,
         ..S
     },
     Scenario {
         name: "drop_column",
         base: USER_EMAIL,
-        changed: USER,
+        changed: &[USER],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "nullable",
-        base: USER,
-        changed: r#"
+        base: &[USER],
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=True),
 )
-"#,
+"#],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "type_length",
-        base: USER,
-        changed: r#"
+        base: &[USER],
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(120), nullable=False),
 )
-"#,
+"#],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "type_integer_to_biginteger",
         base: USER_SCORE,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("score", sa.BigInteger, server_default=sa.text("0"), nullable=False),
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("score", sa.BigInteger, server_default=sa.text("0"), nullable=False),
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "type_string_to_text_and_numeric_precision",
-        base: r#"
+        base: &[r#"
 item = sa.Table("item", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("body", sa.String(200)),
     sa.Column("price", sa.Numeric(10, 2)),
 )
-"#,
-        changed: r#"
+"#],
+        changed: &[r#"
 item = sa.Table("item", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("body", sa.Text()),
     sa.Column("price", sa.Numeric(12, 4)),
 )
-"#,
+"#],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "compare_type_off",
         shared: "configure = dict(compare_type=False)\n",
-        base: USER,
-        changed: r#"
+        base: &[USER],
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(80), nullable=True),
 )
-"#,
+"#],
         // Without the type compared, Alembic leaves out `existing_type`,
         // which MySQL's MODIFY needs: its migration can't run there.
         dialects: &[Kind::Postgres],
@@ -222,26 +224,26 @@ def compare_server_default(context, inspected, model, inspected_default, model_d
 configure = dict(compare_type=compare_type, compare_server_default=compare_server_default)
 "#,
         base: USER_SCORE,
-        changed: r#"
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(80), nullable=False, server_default="anon"),
     sa.Column("score", sa.BigInteger, server_default=sa.text("0"), nullable=False),
 )
-"#,
+"#],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "server_default_added",
         shared: SERVER_DEFAULTS,
-        base: USER,
-        changed: r#"
+        base: &[USER],
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=False, server_default="anon"),
 )
-"#,
+"#],
         dialects: ALTERING,
         ..S
     },
@@ -249,13 +251,12 @@ user = sa.Table("user", metadata,
         name: "server_default_changed",
         shared: SERVER_DEFAULTS,
         base: USER_SCORE,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("score", sa.Integer, server_default=sa.text("1"), nullable=False),
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("score", sa.Integer, server_default=sa.text("1"), nullable=False),
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
@@ -263,112 +264,105 @@ user = sa.Table("user", metadata,
         name: "server_default_removed",
         shared: SERVER_DEFAULTS,
         base: USER_SCORE,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("score", sa.Integer, nullable=False),
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("score", sa.Integer, nullable=False),
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "add_columns_with_server_defaults",
         shared: SERVER_DEFAULTS,
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("score", sa.Integer, server_default=sa.text("0"), nullable=False),
+        base: &[USER],
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("score", sa.Integer, server_default=sa.text("0"), nullable=False),
     sa.Column("status", sa.String(20), server_default="new", nullable=False),
 )
 "#,
+        ],
         ..S
     },
     Scenario {
         name: "index",
-        base: USER,
-        changed: r#"
+        base: &[USER],
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=False, index=True),
 )
-"#,
+"#],
         ..S
     },
     Scenario {
         name: "unique_multi_column_index",
         base: USER_EMAIL,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("email", sa.String(100), nullable=True),
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("email", sa.String(100), nullable=True),
     sa.Index("ix_user_name_email", "name", "email", unique=True),
 )
 "#,
+        ],
         ..S
     },
     Scenario {
         name: "drop_index",
-        base: r#"
+        base: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=False, index=True),
 )
-"#,
-        changed: USER,
+"#],
+        changed: &[USER],
         ..S
     },
     Scenario {
         name: "unique_constraint",
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.UniqueConstraint("name", name="uq_user_name"),
+        base: &[USER],
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.UniqueConstraint("name", name="uq_user_name"),
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "drop_unique_constraint",
-        base: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("email", sa.String(100), nullable=True),
+        base: &[
+            USER_COLUMNS,
+            r#"    sa.Column("email", sa.String(100), nullable=True),
     sa.UniqueConstraint("name", "email", name="uq_user_name_email"),
 )
 "#,
+        ],
         changed: USER_EMAIL,
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "foreign_key_on_delete",
-        base: USER,
+        base: &[USER],
         changed: POST_WITH_INDEX,
         ..S
     },
     Scenario {
         name: "drop_table_with_foreign_key_and_index",
         base: POST_WITH_INDEX,
-        changed: USER,
+        changed: &[USER],
         ..S
     },
     Scenario {
         name: "add_foreign_key_on_update",
         base: POST_NO_FK,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+        changed: &[
+            USER,
+            r#"
 post = sa.Table("post", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, nullable=True, index=True),
@@ -376,6 +370,7 @@ post = sa.Table("post", metadata,
                             ondelete="SET NULL", onupdate="CASCADE"),
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
@@ -389,39 +384,37 @@ post = sa.Table("post", metadata,
     Scenario {
         name: "foreign_key_on_delete_changed",
         base: POST_FK_CASCADE,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+        changed: &[
+            USER,
+            r#"
 post = sa.Table("post", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, nullable=True, index=True),
     sa.ForeignKeyConstraint(["user_id"], ["user.id"], name="fk_post_user", ondelete="SET NULL"),
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "composite_primary_key_table",
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+        base: &[USER],
+        changed: &[
+            USER,
+            r#"
 user_tag = sa.Table("user_tag", metadata,
     sa.Column("user_id", sa.Integer, sa.ForeignKey("user.id"), nullable=False),
     sa.Column("tag", sa.String(30), nullable=False),
     sa.PrimaryKeyConstraint("user_id", "tag", name="pk_user_tag"),
 )
 "#,
+        ],
         ..S
     },
     Scenario {
         name: "check_constraint_added",
-        base: USER,
+        base: &[USER],
         changed: USER_CHECKED,
         dialects: ALTERING,
         ..S
@@ -430,94 +423,91 @@ user_tag = sa.Table("user_tag", metadata,
         name: "batch_check_constraint_dropped",
         shared: BATCH,
         base: USER_CHECKED,
-        changed: USER,
+        changed: &[USER],
         ..S
     },
     Scenario {
         name: "column_comment_changed",
-        base: r#"
+        base: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=False, comment="full name"),
 )
-"#,
-        changed: r#"
+"#],
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=False, comment="display name"),
 )
-"#,
+"#],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "table_comment_added",
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    comment="people",
+        base: &[USER],
+        changed: &[
+            USER_COLUMNS,
+            r#"    comment="people",
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "table_comment_removed",
-        base: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    comment="people",
+        base: &[
+            USER_COLUMNS,
+            r#"    comment="people",
 )
 "#,
-        changed: USER,
+        ],
+        changed: &[USER],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "enum_table",
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+        base: &[USER],
+        changed: &[
+            USER,
+            r#"
 ticket = sa.Table("ticket", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("mood", sa.Enum("happy", "sad", name="mood"), nullable=False),
 )
 "#,
+        ],
         ..S
     },
     Scenario {
         name: "enum_values_changed",
-        base: r#"
+        base: &[r#"
 ticket = sa.Table("ticket", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("mood", sa.Enum("happy", "sad", name="mood"), nullable=False),
 )
-"#,
-        changed: r#"
+"#],
+        changed: &[r#"
 ticket = sa.Table("ticket", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("mood", sa.Enum("happy", "sad", "bored", name="mood"), nullable=False),
 )
-"#,
+"#],
         dialects: &[Kind::Mariadb],
         ..S
     },
     Scenario {
         name: "naming_convention",
-        base: r#"
+        base: &[r#"
 metadata = sa.MetaData(naming_convention=CONVENTION)
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(50), nullable=False),
 )
-"#,
-        changed: r#"
+"#],
+        changed: &[r#"
 metadata = sa.MetaData(naming_convention=CONVENTION)
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -530,7 +520,7 @@ post = sa.Table("post", metadata,
     sa.Column("code", sa.String(10), nullable=False, unique=True),
     sa.CheckConstraint("length(slug) > 0", name="slug_not_empty"),
 )
-"#,
+"#],
         shared: r#"
 CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -552,12 +542,10 @@ def include_name(name, type_, parent_names):
 
 configure = dict(include_schemas=True, include_name=include_name)
 "#,
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+        base: &[USER],
+        changed: &[
+            USER,
+            r#"
 item = sa.Table("item", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("owner_id", sa.Integer, sa.ForeignKey("user.id"), nullable=False),
@@ -565,6 +553,7 @@ item = sa.Table("item", metadata,
     schema="aux",
 )
 "#,
+        ],
         dialects: &[Kind::Postgres],
         ..S
     },
@@ -576,13 +565,12 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 configure = dict(include_object=include_object)
 "#,
-        base: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+        base: &[
+            USER,
+            r#"
 skip_me = sa.Table("skip_me", metadata, sa.Column("id", sa.Integer, primary_key=True))
 "#,
+        ],
         changed: USER_EMAIL,
         ..S
     },
@@ -595,7 +583,7 @@ def include_name(name, type_, parent_names):
 configure = dict(include_name=include_name)
 "#,
         setup: "CREATE TABLE legacy_audit (id INTEGER PRIMARY KEY, note VARCHAR(20))",
-        base: USER,
+        base: &[USER],
         changed: USER_EMAIL,
         ..S
     },
@@ -617,34 +605,33 @@ configure = dict(
     process_revision_directives=process_revision_directives,
 )
 "#,
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("nick", Shout(30), nullable=True),
+        base: &[USER],
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("nick", Shout(30), nullable=True),
 )
 "#,
+        ],
         ..S
     },
     Scenario {
         name: "batch_alter_columns",
         shared: BATCH,
         base: USER_EMAIL,
-        changed: r#"
+        changed: &[r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(120), nullable=True),
     sa.Column("email", sa.String(100), nullable=False),
 )
-"#,
+"#],
         ..S
     },
     Scenario {
         name: "batch_drop_column",
         shared: BATCH,
         base: USER_EMAIL,
-        changed: USER,
+        changed: &[USER],
         dialects: &[Kind::Sqlite],
         ..S
     },
@@ -652,11 +639,9 @@ user = sa.Table("user", metadata,
         name: "batch_unique_and_foreign_key",
         shared: BATCH,
         base: POST_NO_FK,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.UniqueConstraint("name", name="uq_user_name"),
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.UniqueConstraint("name", name="uq_user_name"),
 )
 post = sa.Table("post", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -664,35 +649,34 @@ post = sa.Table("post", metadata,
     sa.ForeignKeyConstraint(["user_id"], ["user.id"], name="fk_post_user", ondelete="CASCADE"),
 )
 "#,
+        ],
         ..S
     },
     Scenario {
         name: "computed_column",
         base: USER_SCORE,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-    sa.Column("score", sa.Integer, server_default=sa.text("0"), nullable=False),
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("score", sa.Integer, server_default=sa.text("0"), nullable=False),
     sa.Column("double_score", sa.Integer, sa.Computed("score * 2")),
 )
 "#,
+        ],
         dialects: ALTERING,
         ..S
     },
     Scenario {
         name: "identity_table",
-        base: USER,
-        changed: r#"
-user = sa.Table("user", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(50), nullable=False),
-)
+        base: &[USER],
+        changed: &[
+            USER,
+            r#"
 event = sa.Table("event", metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(start=10, increment=5), primary_key=True),
     sa.Column("kind", sa.String(20), nullable=False),
 )
 "#,
+        ],
         dialects: &[Kind::Postgres],
         ..S
     },
@@ -770,7 +754,8 @@ impl Projects {
         Projects { _dir: dir, a, r }
     }
 
-    fn models(&self, shared: &str, body: &str) {
+    fn models(&self, shared: &str, body: &[&str]) {
+        let body = body.concat();
         let text = format!(
             "import sqlalchemy as sa\n\nconfigure = {{}}\n{shared}\nmetadata = sa.MetaData()\n{body}"
         );
@@ -1053,7 +1038,7 @@ fn database_not_up_to_date() {
         alembic: Alembic::new(alembic.clone()),
         p: &projects,
     };
-    projects.models("", USER);
+    projects.models("", &[USER]);
     ok(
         &run.alembic(&["revision", "--autogenerate", "-m", "b0", "--rev-id", "b0"]),
         "base",
