@@ -615,6 +615,30 @@ configure = dict(
         ..S
     },
     Scenario {
+        name: "render_item",
+        shared: r#"
+class Shout(sa.types.TypeDecorator):
+    impl = sa.String
+    cache_ok = True
+
+def render_item(type_, obj, autogen_context):
+    if type_ == "type" and isinstance(obj, Shout):
+        autogen_context.imports.add("from models import Shout")
+        return "Shout(%d)" % obj.impl.length
+    return False
+
+configure = dict(render_item=render_item)
+"#,
+        base: &[USER],
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("nick", Shout(30), nullable=True),
+)
+"#,
+        ],
+        ..S
+    },
+    Scenario {
         name: "batch_alter_columns",
         shared: BATCH,
         base: USER_EMAIL,
@@ -1057,5 +1081,57 @@ fn database_not_up_to_date() {
             "{}",
             a.stdout
         );
+    }
+}
+
+/// The documented `process_revision_directives` recipe: no revision file
+/// when nothing changed (both tools write none and print the same).
+#[test]
+fn empty_revision_dropped_by_hook() {
+    let Some(alembic) = alembic_bin() else { return };
+    let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
+        return;
+    };
+    let projects = Projects::new(&alembic, &twins.alembic_url);
+    let mut run = Run {
+        alembic: Alembic::new(alembic.clone()),
+        p: &projects,
+    };
+    projects.models(
+        r#"
+def process_revision_directives(context, revision, directives):
+    if directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+
+configure = dict(process_revision_directives=process_revision_directives)
+"#,
+        &[USER],
+    );
+    let base = ["revision", "--autogenerate", "-m", "b0", "--rev-id", "b0"];
+    ok(&run.alembic(&base), "base");
+    ok(&run.alembic(&["upgrade", "head"]), "base");
+    fs::copy(
+        projects.version(&projects.a, "b0"),
+        projects.version(&projects.r, "b0"),
+    )
+    .expect("copy base");
+    let args = [
+        "revision",
+        "--autogenerate",
+        "-m",
+        "same",
+        "--rev-id",
+        "same",
+    ];
+    let a = run.alembic(&args);
+    let r = run.retort(&args);
+    assert_eq!((r.code, &r.stdout), (a.code, &a.stdout));
+    for side in [&projects.a, &projects.r] {
+        let files = fs::read_dir(side.join("mig/versions"))
+            .expect("versions")
+            .flatten()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "py"))
+            .count();
+        assert_eq!(files, 1, "{}", side.display());
     }
 }
