@@ -537,7 +537,7 @@ CONVENTION = {
         shared: r#"
 def include_name(name, type_, parent_names):
     if type_ == "schema":
-        return name in (None, "aux")
+        return name in (None, AUX)
     return True
 
 configure = dict(include_schemas=True, include_name=include_name)
@@ -548,13 +548,14 @@ configure = dict(include_schemas=True, include_name=include_name)
             r#"
 item = sa.Table("item", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("user.id"), nullable=False),
+    sa.Column("owner_id", sa.Integer, nullable=False),
     sa.Column("label", sa.String(30), index=True),
-    schema="aux",
+    sa.UniqueConstraint("owner_id", "label", name="uq_item_owner_label"),
+    schema=AUX,
 )
 "#,
         ],
-        dialects: &[Kind::Postgres],
+        dialects: ALTERING,
         ..S
     },
     Scenario {
@@ -732,6 +733,10 @@ struct Projects {
     _dir: tempfile::TempDir,
     a: PathBuf,
     r: PathBuf,
+    /// The second schema, `AUX` in the models: `aux` on PostgreSQL; on
+    /// MariaDB, where a schema is a database, the retort twin's (the scratch
+    /// user may use only the twins).
+    aux: String,
 }
 
 fn write(path: &Path, text: &str) {
@@ -742,7 +747,7 @@ fn write(path: &Path, text: &str) {
 }
 
 impl Projects {
-    fn new(alembic: &Path, url: &str) -> Projects {
+    fn new(alembic: &Path, url: &str, aux: &str) -> Projects {
         let dir = tempfile::tempdir().expect("temp dir");
         let templates = alembic
             .parent()
@@ -775,13 +780,19 @@ impl Projects {
             write(&side.join("mig/script.py.mako"), &mako);
             fs::create_dir_all(side.join("mig/versions")).expect("versions");
         }
-        Projects { _dir: dir, a, r }
+        Projects {
+            _dir: dir,
+            a,
+            r,
+            aux: aux.to_string(),
+        }
     }
 
     fn models(&self, shared: &str, body: &[&str]) {
         let body = body.concat();
         let text = format!(
-            "import sqlalchemy as sa\n\nconfigure = {{}}\n{shared}\nmetadata = sa.MetaData()\n{body}"
+            "import sqlalchemy as sa\n\nAUX = {aux:?}\nconfigure = {{}}\n{shared}\nmetadata = sa.MetaData()\n{body}",
+            aux = self.aux
         );
         for side in [&self.a, &self.r] {
             write(&side.join("models.py"), &text);
@@ -868,7 +879,7 @@ fn reset(twins: &Twins, kind: Kind) {
             "CREATE SCHEMA aux",
         ],
         // Every table the scenarios make, dropped together (foreign keys
-        // between them allow it).
+        // between them allow it), in both twins (the retort twin is `AUX`).
         Kind::Mariadb => &["DROP TABLE IF EXISTS post, user_tag, user, item, ticket, \
              skip_me, legacy_audit, alembic_version"],
     };
@@ -888,7 +899,11 @@ fn suite(kind: Kind) {
         return;
     };
     // The ini interpolates `%`: the URL's escapes are doubled.
-    let projects = Projects::new(&alembic, &twins.alembic_url.replace('%', "%%"));
+    let aux = match kind {
+        Kind::Mariadb => twins.retort_db.as_str(),
+        _ => "aux",
+    };
+    let projects = Projects::new(&alembic, &twins.alembic_url.replace('%', "%%"), aux);
     let mut run = Run {
         alembic: Alembic::new(alembic.clone()),
         p: &projects,
@@ -1024,7 +1039,7 @@ fn no_target_metadata() {
     let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
         return;
     };
-    let projects = Projects::new(&alembic, &twins.alembic_url);
+    let projects = Projects::new(&alembic, &twins.alembic_url, "aux");
     let template = alembic
         .parent()
         .and_then(Path::parent)
@@ -1057,7 +1072,7 @@ fn database_not_up_to_date() {
     let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
         return;
     };
-    let projects = Projects::new(&alembic, &twins.alembic_url);
+    let projects = Projects::new(&alembic, &twins.alembic_url, "aux");
     let mut run = Run {
         alembic: Alembic::new(alembic.clone()),
         p: &projects,
@@ -1092,7 +1107,7 @@ fn empty_revision_dropped_by_hook() {
     let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
         return;
     };
-    let projects = Projects::new(&alembic, &twins.alembic_url);
+    let projects = Projects::new(&alembic, &twins.alembic_url, "aux");
     let mut run = Run {
         alembic: Alembic::new(alembic.clone()),
         p: &projects,
