@@ -213,3 +213,34 @@ def run_hook(path, options):
         raise CommandError("No formatter with name '%s' registered" % kind)
     sys.stdout.flush()
     hook(path, options)
+
+
+# -- autogenerate (python/retort/autogen) --------------------------------------
+
+
+def autogenerate_args(command):
+    """While env.py runs its migrations for ``revision --autogenerate``: the
+    template variables with the compared bodies, and the rev id and message
+    (``process_revision_directives`` may change them); None when that hook
+    removed the revision."""
+    from . import autogen, proxy
+
+    context = proxy.environment().get_context()
+    result = autogen.revision_args(context, command)
+    if result is None:
+        return None
+    rendered, rev_id, message = result
+    args = dict(context.opts.get("template_args") or {})
+    args.update(rendered)
+    return (args, rev_id, message)
+
+
+def check_message():
+    """While env.py runs for ``check``: Alembic's message when the model and
+    the database differ, else None."""
+    from . import autogen, proxy
+
+    diffs = autogen.check_diffs(proxy.environment().get_context())
+    if diffs:
+        return "New upgrade operations detected: %s" % (diffs,)
+    return None

@@ -1,7 +1,8 @@
 //! `merge`: a revision whose parents are the given revisions (`heads`: all heads).
 
 use super::generate::{
-    config_spec, generate_revision, opt_text, rev_id_or_new, run_environment, Graph, NewRevision,
+    config_spec, generate_revision, opt_text, rev_id_or_new, run_environment, template_args,
+    EnvPurpose, Graph, NewRevision,
 };
 use super::{Failure, Global, Output, Project};
 use crate::host::{ExtraArgs, TemplateValue};
@@ -37,7 +38,14 @@ pub fn run(global: &Global, out: &mut Output, o: MergeOptions) -> Result<(), Fai
     let environment = project.config.asbool_option("revision_environment")?;
     let graph = Graph::load(project)?;
     let extra = if environment {
-        run_environment(&graph, global, out, &spec, false)?
+        template_args(run_environment(
+            &graph,
+            global,
+            out,
+            &spec,
+            false,
+            EnvPurpose::Template { revision: false },
+        )?)
     } else {
         ExtraArgs::default()
     };

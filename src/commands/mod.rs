@@ -2,6 +2,7 @@
 //! the CLI edge: errors become Alembic's messages and exit codes here.
 
 mod branches;
+mod check;
 mod current;
 mod database;
 mod edit;
@@ -172,36 +173,11 @@ fn dispatch(global: &Global, command: Command, out: &mut Output) -> Result<(), F
                 splice: a.splice,
             },
         ),
+        Command::Check => check::run(global, out),
         Command::Init(a) => init::run(global, out, &a.directory, &a.template, a.package),
         Command::ListTemplates => list_templates::run(out),
         Command::Edit(a) => edit::run(global, out, &a.rev),
         Command::Verify(a) => verify::run(global, out, a),
-        other => Err(Failure::Crash(format!(
-            "the '{}' command is not available in this build of retort yet",
-            command_name(&other)
-        ))),
-    }
-}
-
-fn command_name(c: &Command) -> &'static str {
-    match c {
-        Command::Branches(_) => "branches",
-        Command::Check => "check",
-        Command::Current(_) => "current",
-        Command::Downgrade(_) => "downgrade",
-        Command::Edit(_) => "edit",
-        Command::EnsureVersion(_) => "ensure_version",
-        Command::Heads(_) => "heads",
-        Command::History(_) => "history",
-        Command::Init(_) => "init",
-        Command::ListTemplates => "list_templates",
-        Command::Merge(_) => "merge",
-        Command::Revision(_) => "revision",
-        Command::Show(_) => "show",
-        Command::Stamp(_) => "stamp",
-        Command::Status(_) => "status",
-        Command::Upgrade(_) => "upgrade",
-        Command::Verify(_) => "verify",
     }
 }
 
