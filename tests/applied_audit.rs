@@ -12,7 +12,11 @@
 //!   real Alembic migrated, and real Alembic `current`, `downgrade` and
 //!   `upgrade` run on it;
 //! * without checksums `status` reads `alembic_version` alone and creates
-//!   nothing.
+//!   nothing;
+//! * the side table never reaches autogenerate: with a model equal to the
+//!   migrated schema, retort's `check` is clean and `revision
+//!   --autogenerate` writes Alembic's empty migration, while real Alembic's
+//!   own `check` on the audited database does see the table (documented).
 
 mod dbsupport;
 mod migsupport;
@@ -275,6 +279,103 @@ fn audit(kind: Kind) {
     );
     let (after, _) = without_history(snap.take(&twins.retort_url));
     assert!(first_difference(&alembic_state, &after).is_none());
+
+    autogenerate_ignores_history(&project, &ini, &plain_ini, &alembic);
+}
+
+/// The fixture's schema at head, as env.py's `target_metadata`.
+const MODEL: &str = r#"import sqlalchemy as sa
+target_metadata = sa.MetaData()
+sa.Table(
+    "gadgets",
+    target_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("color", sa.String(20), index=True),
+)
+sa.Table(
+    "widgets",
+    target_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("gadget_id", sa.Integer, sa.ForeignKey("gadgets.id"), nullable=False),
+)
+"#;
+
+/// Both databases at head, retort's with `retort_history` beside it.
+fn autogenerate_ignores_history(
+    project: &MigProject,
+    ini: &Path,
+    plain_ini: &Path,
+    alembic: &Path,
+) {
+    let env_py = project.dir.join("migrations/env.py");
+    let env = std::fs::read_to_string(&env_py).expect("read env.py");
+    assert!(
+        env.contains("target_metadata = None\n"),
+        "fixture env.py changed"
+    );
+    std::fs::write(&env_py, env.replace("target_metadata = None\n", MODEL)).expect("write env.py");
+
+    // check: retort on its audited database says what Alembic says on its twin.
+    let theirs = run(alembic, project, plain_ini, &["check"]);
+    let ours = run(&retort_bin(), project, ini, &["check"]);
+    assert_eq!(
+        (theirs.code, theirs.stdout.as_str()),
+        (ours.code, ours.stdout.as_str()),
+        "check: Alembic {}\nretort {}",
+        Outcome::describe(&theirs),
+        Outcome::describe(&ours)
+    );
+    assert_eq!(ours.code, Some(0), "{}", Outcome::describe(&ours));
+    assert!(!ours.stdout.contains("retort_history"));
+
+    // revision --autogenerate: the same empty migration as Alembic's.
+    let written = |program: &Path, ini: &Path| {
+        let o = ok(
+            run(
+                program,
+                project,
+                ini,
+                &[
+                    "revision",
+                    "--autogenerate",
+                    "-m",
+                    "nothing",
+                    "--rev-id",
+                    "4d0c0ffee004",
+                ],
+            ),
+            "revision --autogenerate",
+        );
+        let file = script(project, "4d0c0ffee004");
+        let text = std::fs::read_to_string(&file).expect("read new revision");
+        std::fs::remove_file(&file).expect("remove new revision");
+        let body: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with("Create Date:"))
+            .map(str::to_string)
+            .collect();
+        (o, body)
+    };
+    let (_, alembic_file) = written(alembic, plain_ini);
+    let (o, retort_file) = written(&retort_bin(), ini);
+    assert_eq!(retort_file, alembic_file, "{}", Outcome::describe(&o));
+    assert!(!retort_file.iter().any(|l| l.contains("retort_history")));
+
+    // Alembic itself knows nothing of the side table: its check on the
+    // audited database reports it as a table to drop (README says so).
+    let alembic_on_audited = run(alembic, project, ini, &["check"]);
+    assert_eq!(
+        alembic_on_audited.code,
+        Some(255),
+        "{}",
+        Outcome::describe(&alembic_on_audited)
+    );
+    assert!(
+        alembic_on_audited.stdout.contains("retort_history"),
+        "{}",
+        Outcome::describe(&alembic_on_audited)
+    );
 }
 
 #[test]
