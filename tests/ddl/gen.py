@@ -94,11 +94,16 @@ class FakeRuntime:
         # must survive a JSON round trip, as it will in production
         self.steps.append({"ir": json.loads(json.dumps(ir))})
 
+    def compile_offline(self, construct):
+        return construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+
+    def write_offline(self, sql):
+        self.steps.append({"sql": sql.replace("\t", "    ").strip()})
+
     def execute(self, statement, params=None):
         if isinstance(statement, str):
             statement = sa.text(statement)
-        compiled = statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
-        self.steps.append({"sql": str(compiled).replace("\t", "    ").strip()})
+        self.write_offline(str(self.compile_offline(statement)))
 
 
 def run_retort(fn, dialect_name, opts_extra):
