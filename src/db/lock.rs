@@ -9,9 +9,11 @@
 //!   per database);
 //! * MySQL/MariaDB: a named lock (`GET_LOCK`), named after a hash of the
 //!   database, schema and version table (named locks are server-wide);
-//! * SQLite: an exclusive advisory lock on a file beside the database,
-//!   `<database file>-retort-<table>.lock` (SQLite's own locks last one
-//!   transaction, and Alembic commits once per migration there).
+//! * SQLite: an exclusive advisory lock on a file in the temporary
+//!   directory named after a hash of the database file's canonical path and
+//!   the version table (SQLite's own locks last one transaction, and Alembic
+//!   commits once per migration there).  Not beside the database: the
+//!   project's tree stays exactly as Alembic leaves it.
 //!
 //! Both server locks belong to the session, not to a transaction, so they
 //! survive the commits of a run — MySQL's implicit ones after DDL included —
@@ -19,7 +21,7 @@
 //! `--lock-timeout` works the same on every dialect.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -153,15 +155,10 @@ impl Db {
                     table.name,
                     lock_path.display()
                 );
-                let file = OpenOptions::new()
-                    .create(true)
-                    .truncate(false)
-                    .write(true)
-                    .open(&lock_path)
-                    .map_err(|e| DbError::LockFile {
-                        path: lock_path.display().to_string(),
-                        reason: e.to_string(),
-                    })?;
+                let file = open_lock_file(&lock_path).map_err(|e| DbError::LockFile {
+                    path: lock_path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
                 let mut file = Some(file);
                 let shown = lock_path.display().to_string();
                 let attempt: Attempt = Box::new(move |_| {
@@ -225,22 +222,31 @@ fn advisory_key(parts: &[&str]) -> i64 {
     i64::from_be_bytes(first)
 }
 
-/// `<db file>-retort-<table>.lock`, the table name reduced to safe characters.
-fn lock_file_path(db_file: &std::path::Path, table: &VersionTable) -> PathBuf {
-    let safe: String = table
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut name = db_file.as_os_str().to_owned();
-    name.push(format!("-retort-{safe}.lock"));
-    PathBuf::from(name)
+/// `<temp dir>/retort-lock-<hash>.lock`, the hash of the database file's
+/// canonical path (so every spelling of it meets the same lock) and the
+/// version table's schema and name.
+fn lock_file_path(db_file: &Path, table: &VersionTable) -> PathBuf {
+    let canonical = std::fs::canonicalize(db_file).unwrap_or_else(|_| db_file.to_path_buf());
+    let key = advisory_key(&[
+        &canonical.to_string_lossy(),
+        table.schema.as_deref().unwrap_or(""),
+        &table.name,
+    ]);
+    std::env::temp_dir().join(format!("retort-lock-{key:016x}.lock"))
+}
+
+/// The lock file, created if need be; read-only when another user made it
+/// (an advisory lock needs no write access).
+fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    match OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => File::open(path),
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -257,11 +263,19 @@ mod tests {
     }
 
     #[test]
-    fn lock_file_beside_the_database() {
+    fn lock_file_per_database_and_table() {
+        let dir = std::env::temp_dir().join(format!("retort-lock-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        let db = dir.join("app.db");
+        std::fs::write(&db, b"").expect("scratch db");
         let t = VersionTable::new("my version", None, true);
-        assert_eq!(
-            lock_file_path(std::path::Path::new("/srv/app.db"), &t),
-            PathBuf::from("/srv/app.db-retort-my_version.lock")
-        );
+        let path = lock_file_path(&db, &t);
+        assert_eq!(path.parent(), Some(std::env::temp_dir().as_path()));
+        // Another spelling of the same file meets the same lock.
+        assert_eq!(path, lock_file_path(&dir.join(".").join("app.db"), &t));
+        assert_ne!(path, lock_file_path(&dir.join("other.db"), &t));
+        let other = VersionTable::new("other_version", None, true);
+        assert_ne!(path, lock_file_path(&db, &other));
+        std::fs::remove_dir_all(&dir).expect("remove scratch dir");
     }
 }
