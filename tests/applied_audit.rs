@@ -392,3 +392,83 @@ fn postgresql_checksums_status_and_strict() {
 fn mariadb_checksums_status_and_strict() {
     audit(Kind::Mariadb);
 }
+
+/// With an env.py that is not the stock one, `status` runs in the Python
+/// host; `stamp` records the revisions it marks applied (the files'
+/// checksums, no duration) and forgets those it unmarks.
+#[test]
+fn stamp_records_and_forgets_through_a_custom_env() {
+    let Some(alembic) = alembic_bin() else {
+        return;
+    };
+    let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
+        return;
+    };
+    let project = MigProject::fixture("lock_once", &twins);
+    let mut ini = std::fs::read_to_string(&project.retort_ini).expect("read ini");
+    ini.push_str("\n[retort]\nchecksums = true\n");
+    std::fs::write(&project.retort_ini, ini).expect("write ini");
+    let ini = project.retort_ini.clone();
+    // One line more than the stock template: retort must run it.
+    let env_py = project.dir.join("migrations/env.py");
+    let mut env = std::fs::read_to_string(&env_py).expect("read env.py");
+    env.push_str("\nimport sys\nsys.stderr.write(\"custom env.py ran\\n\")\n");
+    std::fs::write(&env_py, env).expect("write env.py");
+
+    let pending = ok(
+        run(
+            &retort_bin(),
+            &project,
+            &ini,
+            &["status", "--format", "json"],
+        ),
+        "status",
+    );
+    assert!(
+        pending.stderr.contains("custom env.py ran\n"),
+        "status did not run env.py: {}",
+        Outcome::describe(&pending)
+    );
+
+    ok(
+        run(&retort_bin(), &project, &ini, &["stamp", REVS[1]]),
+        "stamp",
+    );
+    assert_eq!(twins.retort_state(), Ok(Some(vec![REVS[1].to_string()])));
+    let stamped = status(&project, &ini);
+    assert_eq!(
+        states(&stamped),
+        expect(&[
+            (REVS[0], "applied"),
+            (REVS[1], "applied"),
+            (REVS[2], "pending")
+        ])
+    );
+    for (rev, _, e) in &stamped[..2] {
+        assert_eq!(e["checksum"], e["recorded_checksum"], "{rev}: {e}");
+    }
+    assert!(stamped[2].2.get("recorded_checksum").is_none());
+
+    // Unmarked revisions are forgotten: editing one is not `edited`.
+    let first = script(&project, REVS[0]);
+    let mut text = std::fs::read_to_string(&first).expect("read script");
+    text.push_str("\n# edited while not applied\n");
+    std::fs::write(&first, text).expect("edit script");
+    ok(
+        run(&retort_bin(), &project, &ini, &["stamp", "base"]),
+        "stamp base",
+    );
+    assert_eq!(twins.retort_state(), Ok(Some(vec![])));
+    let unstamped = status(&project, &ini);
+    assert_eq!(
+        states(&unstamped),
+        expect(&[
+            (REVS[0], "pending"),
+            (REVS[1], "pending"),
+            (REVS[2], "pending")
+        ])
+    );
+    assert!(unstamped
+        .iter()
+        .all(|(_, _, e)| e.get("recorded_checksum").is_none()));
+}
