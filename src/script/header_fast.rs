@@ -83,7 +83,19 @@ fn class(c: u8) -> Class {
 }
 
 fn is_name_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    // Built at compile time, so its indexing cannot panic at run time.
+    #[allow(clippy::indexing_slicing)]
+    static NAME: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            t[i] = c.is_ascii_alphanumeric() || c == b'_';
+            i += 1;
+        }
+        t
+    };
+    NAME.get(usize::from(c)).copied().unwrap_or(false)
 }
 
 /// Index into `Header`'s four value slots.
@@ -98,9 +110,15 @@ fn header_slot(w: &[u8]) -> Option<usize> {
 }
 
 /// Names that make the full reader look at a statement.
+#[inline]
 fn is_watched(w: &[u8]) -> bool {
-    // Every watched name has 4 to 13 bytes; most names are rejected here.
+    // Every watched name has 4 to 13 bytes and starts with one of these
+    // letters; most names are rejected before any comparison.
+    let Some(&first) = w.first() else {
+        return false;
+    };
     (4..=13).contains(&w.len())
+        && matches!(first, b'r' | b'd' | b'b' | b'_' | b'g' | b'e' | b'v' | b'l')
         && (header_slot(w).is_some()
             || matches!(
                 w,
@@ -149,11 +167,11 @@ impl Scan<'_> {
     }
 
     fn name_end(&self, from: usize) -> usize {
-        let mut i = from;
-        while matches!(self.at(i), Some(c) if is_name_byte(c)) {
-            i += 1;
-        }
-        i
+        let rest = self.b.get(from..).unwrap_or_default();
+        from + rest
+            .iter()
+            .position(|&c| !is_name_byte(c))
+            .unwrap_or(rest.len())
     }
 
     fn run(mut self) -> Option<Header> {
@@ -228,7 +246,13 @@ impl Scan<'_> {
                 return Some(());
             };
             match class(c) {
-                Class::Skip => self.pos += 1,
+                Class::Skip => {
+                    // Runs of spaces and operators: no dispatch per byte.
+                    self.pos += 1;
+                    while matches!(self.at(self.pos), Some(c) if class(c) == Class::Skip) {
+                        self.pos += 1;
+                    }
+                }
                 Class::Newline => {
                     self.pos += 1;
                     return Some(());
