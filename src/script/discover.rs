@@ -136,7 +136,7 @@ fn walk(
     if !in_pycache {
         files.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
         out.extend(files.iter().map(|(name, is_link)| Listed {
-            path: dir.join(name),
+            path: join_sized(dir, name),
             is_link: *is_link,
         }));
         if sourceless {
@@ -154,6 +154,14 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// `dir.join(name)` in one allocation (`join` grows the buffer once per file).
+fn join_sized(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + name.len() + 1);
+    path.push(dir);
+    path.push(name);
+    path
 }
 
 /// Compiled files in `__pycache__` whose module has no file in `dir`.
@@ -217,9 +225,17 @@ fn read_all(files: Vec<(PathBuf, FileKind)>) -> Result<Vec<Script>, ScriptError>
             })
             .collect()
     });
-    let mut out = Vec::new();
+    let mut parts = Vec::with_capacity(results.len());
     for r in results {
-        out.extend(r?);
+        parts.push(r?);
+    }
+    // The first part keeps its allocation; only the rest are copied.
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    out.reserve_exact(total - out.len());
+    for part in parts {
+        out.extend(part);
     }
     Ok(out)
 }
@@ -237,7 +253,13 @@ struct Reader {
 
 impl Reader {
     fn read_many(mut self, files: Vec<(PathBuf, FileKind)>) -> Result<Vec<Script>, ScriptError> {
-        files.into_iter().map(|f| self.read_one(f)).collect()
+        // Sized up front: collecting `Result`s would grow (and copy) the vector
+        // step by step.
+        let mut scripts = Vec::with_capacity(files.len());
+        for file in files {
+            scripts.push(self.read_one(file)?);
+        }
+        Ok(scripts)
     }
 
     fn read_one(&mut self, (path, kind): (PathBuf, FileKind)) -> Result<Script, ScriptError> {
@@ -259,12 +281,15 @@ impl Reader {
 
     fn read(&mut self, path: &Path) -> std::io::Result<()> {
         use rustix::fs::{openat, Mode, OFlags};
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        let (Some(parent), Some(name)) = split_parent(path) else {
             self.buf = std::fs::read(path)?;
             self.len = self.buf.len();
             return Ok(());
         };
-        if self.dir.as_ref().is_none_or(|(d, _)| d != parent) {
+        // Compared as bytes: `Path` equality walks both paths' components.
+        let same_dir =
+            |d: &PathBuf| d.as_os_str().as_encoded_bytes() == parent.as_os_str().as_encoded_bytes();
+        if self.dir.as_ref().is_none_or(|(d, _)| !same_dir(d)) {
             let fd = rustix::fs::open(
                 parent,
                 OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
@@ -297,4 +322,28 @@ impl Reader {
         }
         Ok(())
     }
+}
+
+/// `(path.parent(), path.file_name())`, cut at the last `/` when that is plainly
+/// the same (listed files are a directory joined with a plain name), without
+/// parsing components. The parent only names the directory to open, so a
+/// spelling that differs from `parent()` (`a/.`) would still open the same one.
+fn split_parent(path: &Path) -> (Option<&Path>, Option<&std::ffi::OsStr>) {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if let Some(cut) = bytes.iter().rposition(|&b| b == b'/') {
+        let (dir, name) = (bytes.get(..cut), bytes.get(cut + 1..));
+        if let (Some(dir), Some(name)) = (dir, name) {
+            let plain_name = !name.is_empty() && name != b"." && name != b"..";
+            let plain_dir = !dir.is_empty() && !dir.ends_with(b"/") && !dir.ends_with(b"/.");
+            if plain_name && plain_dir {
+                use std::os::unix::ffi::OsStrExt;
+                let (dir, name) = (
+                    std::ffi::OsStr::from_bytes(dir),
+                    std::ffi::OsStr::from_bytes(name),
+                );
+                return (Some(Path::new(dir)), Some(name));
+            }
+        }
+    }
+    (path.parent(), path.file_name())
 }

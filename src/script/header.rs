@@ -84,6 +84,11 @@ pub fn read_header(source: &[u8]) -> Result<Header, HeaderError> {
         return Err(HeaderError::new(1, "source file is too large"));
     }
     let text = decode_source(source)?;
+    // Most files are stock templates: a cheap scan settles them, and anything
+    // it cannot settle goes to the full reader.
+    if let Some(header) = super::header_fast::read(&text) {
+        return Ok(header);
+    }
     Reader::new(&text).run()
 }
 
@@ -602,7 +607,7 @@ enum Step {
 
 /// Index of the first byte of `h` equal to `a`, `b` or `c`, looking at eight
 /// bytes per step (string bodies are the bulk of most scripts).
-fn find3(h: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
+pub(super) fn find3(h: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     // Nonzero exactly when some byte of `v` is zero; its lowest set bit marks
@@ -3136,5 +3141,161 @@ def w():
                 .collect();
             let _ = read_header(&bytes);
         }
+    }
+
+    // -- The fast path (header_fast.rs) ---------------------------------------
+
+    /// The fast path's answer for `src`, checked against the full reader's
+    /// whenever it gives one.
+    fn fast(src: &[u8]) -> Option<Header> {
+        let text = decode_source(src).ok()?;
+        let quick = super::super::header_fast::read(&text)?;
+        let full = Reader::new(&text).run();
+        assert_eq!(
+            full.as_ref(),
+            Ok(&quick),
+            "fast path disagrees on\n{}",
+            String::from_utf8_lossy(src)
+        );
+        Some(quick)
+    }
+
+    #[test]
+    fn fast_path_reads_plain_files() {
+        for src in [
+            TEMPLATE,
+            "",
+            "# only a comment\n",
+            "revision = 'a'\nrevision = 'b'\n",
+            "'doc'\nrevision = \"a\"  # c\ndown_revision = ('b', 'c')\nbranch_labels = ['x',]\ndepends_on = ()\n",
+            "revision = 'a'\nx = \"revision = 'b'\"  # revision = 'c'\n",
+            "x = '''\nrevision = 'no'\n'''\nrevision = 'a'\n",
+            "if x:\n    pass\nrevision = 'a'\ny = {'k': [1, 2_0]} ** 2\n",
+            "revision = 'a'\nx = (1,\n     2)\ny = 1 + \\\n    2\n",
+            "revision: Union[str, Sequence[str], None] = 'caf\u{e9}'\n",
+        ] {
+            assert!(fast(src.as_bytes()).is_some(), "fast path refused\n{src}");
+        }
+        let h = fast(TEMPLATE.as_bytes()).unwrap();
+        assert_eq!(h, read(TEMPLATE));
+        assert_eq!(h.revision, s("1975ea83b712"));
+    }
+
+    #[test]
+    fn fast_path_leaves_the_rest_to_the_full_reader() {
+        for src in [
+            // Later bindings the fast path does not model.
+            "revision = 'a'\nif x:\n    revision = 'b'\n",
+            "revision = 'a'\nrevision += 'b'\n",
+            "revision = 'a'\ndef f():\n    global revision\n",
+            "revision = 'a'\nglobals()['revision'] = 'b'\n",
+            "revision = 'a'\nexec('x')\n",
+            "revision = 'a'\nfrom m import *\n",
+            "revision = 'a'\nprint(revision)\n",
+            "revision = 'a'\nx = down_revision = 'b'\n",
+            "revision = 'a'\n__doc__ = 'd'\n",
+            "x = [\nrevision = 'a']\n",
+            "revision = 'a'\nx = 1 + \\\nrevision\n",
+            "revision = 'a'\n\u{ff52}evision = 'b'\n",
+            // Values other than plain literals.
+            "revision = \\\n    'a'\n",
+            "revision = ('a')\n",
+            "revision = 'a\\x41'\n",
+            "revision = r'a'\n",
+            "revision = 'a' 'b'\n",
+            "revision = 'a', 'b'\n",
+            "revision = 'a'; down_revision = None\n",
+            "revision = str('a')\n",
+            "revision: str\nrevision = 'a'\n",
+            "revision: revision = 'a'\n",
+            "down_revision = ['a',\n    'b']\n",
+            // Docstrings other than one plain literal.
+            "'''doc''' + x\nrevision = 'a'\n",
+            "'''a\\tb'''\nrevision = 'a'\n",
+            "('doc')\nrevision = 'a'\n",
+            "r'doc'\nrevision = 'a'\n",
+            "  'doc'\nrevision = 'a'\n",
+            "\\\n'doc'\nrevision = 'a'\n",
+            // Tokens whose reading the fast path does not repeat.
+            "revision = 'a'\nx = 1e5\n",
+            "revision = 'a'\nx = f'{y}'\n",
+            "revision = 'a'\nx = (\n",
+            "revision = 'a'\nx = (]\n",
+            "revision = 'a'\nx = 'open\n",
+            "revision = 'a'\nx = $\n",
+            "revision = 'a'\nx = \\ y\n",
+            "revision = 'a'\n<<<<<<< HEAD\n",
+            "revision = 'a'\ndef f(*args): pass\n",
+        ] {
+            assert!(fast(src.as_bytes()).is_none(), "fast path took\n{src}");
+        }
+    }
+
+    /// Token-level mutations of every case: whenever the fast path answers, the
+    /// full reader gives the same header (checked inside `fast`).
+    #[test]
+    fn fast_path_agrees_with_the_full_reader_on_mutations() {
+        let mut sources: Vec<Vec<u8>> = cases().into_iter().map(|(_, s, _)| s).collect();
+        sources.push(TEMPLATE.as_bytes().to_vec());
+        const PIECES: &[&str] = &[
+            "revision",
+            "down_revision",
+            "depends_on",
+            "__doc__",
+            "globals",
+            " = ",
+            "=",
+            "'",
+            "\"",
+            "'''",
+            "\n",
+            "\n    ",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            "\\",
+            "\\\n",
+            "#",
+            "*",
+            "None",
+            ": str",
+            "if x:\n    ",
+            "def f():\n    ",
+            "r",
+            "f",
+            "1e5",
+            ";",
+            "x",
+            "\u{e9}",
+            " ",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut answered = 0;
+        for src in &sources {
+            for _ in 0..1000 {
+                let mut m = src.clone();
+                for _ in 0..1 + rand() % 3 {
+                    let at = (rand() % (m.len() as u64 + 1)) as usize;
+                    let piece = PIECES[(rand() % PIECES.len() as u64) as usize].as_bytes();
+                    if rand() % 2 == 0 && at < m.len() {
+                        m.remove(at);
+                    }
+                    m.splice(at..at, piece.iter().copied());
+                }
+                if fast(&m).is_some() {
+                    answered += 1;
+                }
+            }
+        }
+        // The mutations must also exercise the fast path, not only its refusals.
+        assert!(answered > 1000, "fast path answered only {answered} times");
     }
 }

@@ -5,6 +5,7 @@ mod discover;
 mod env;
 mod generate;
 pub mod header;
+mod header_fast;
 mod templates;
 
 use std::path::{Path, PathBuf};
