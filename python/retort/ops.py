@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import sys
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import elements as sa_elements
 from sqlalchemy.sql.base import SchemaEventTarget
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.naming import conv
 
 __all__ = ["Operations", "BatchOperations", "MigrateOperation", "proxy_names"]
@@ -91,6 +93,7 @@ class _InsertTemplate:
         # Anything but one slot per key (a key the INSERT did not take,
         # say) compiles each row as Alembic does.
         self.usable = sorted(self.order) == list(range(len(keys)))
+        self.literal = _plain_literal_renderers(self.compiled, self.types)
 
     def render(self, row):
         compiler = self.compiled
@@ -105,9 +108,48 @@ class _InsertTemplate:
             elif value is None:
                 out.append(compiler.render_literal_bindparam(_literal_bindparam(None, None, type_=type_)))
             else:
-                out.append(compiler.render_literal_value(value, type_))
+                literal = self.literal[i]
+                out.append(compiler.render_literal_value(value, type_) if literal is None else literal(value))
             out.append(text)
         return "".join(out)
+
+
+def _plain_literal_renderers(compiler, types):
+    """For each value slot, what ``compiler.render_literal_value(value, type_)``
+    amounts to for a value that is not None, with the type's literal
+    processor looked up once instead of per value: the processor, followed
+    by PostgreSQL's and MySQL's backslash doubling where their compiler adds
+    it.  None (render through the compiler) for a compiler whose method is
+    not one of those known here, for a type with no processor, and for a
+    value the processor refuses (the compiler then raises its own error)."""
+    method = type(compiler).render_literal_value
+    escaping = []
+    for module, name in (
+        ("sqlalchemy.dialects.postgresql.base", "PGCompiler"),
+        ("sqlalchemy.dialects.mysql.base", "MySQLCompiler"),
+    ):
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None:
+            escaping.append(cls.render_literal_value)
+    if method is SQLCompiler.render_literal_value:
+        double_backslashes = False
+    elif method in escaping:
+        double_backslashes = bool(compiler.dialect._backslash_escapes)
+    else:
+        return [None] * len(types)
+
+    def renderer(processor, type_):
+        def render(value):
+            try:
+                text = processor(value)
+            except Exception:  # noqa: BLE001 - the compiler words the error
+                return compiler.render_literal_value(value, type_)
+            return text.replace("\\", "\\\\") if double_backslashes else text
+
+        return render
+
+    processors = [type_._cached_literal_processor(compiler.dialect) for type_ in types]
+    return [None if p is None else renderer(p, t) for p, t in zip(processors, types)]
 
 
 def _write_inserts_offline(runtime, table, rows):

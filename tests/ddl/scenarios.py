@@ -5,6 +5,9 @@ some dialects (when Alembic itself cannot render it elsewhere, said in a
 comment) or adds MigrationContext options (target_metadata).
 """
 
+import datetime
+import decimal
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, mysql
 
@@ -575,6 +578,27 @@ def execute_and_bulk(op):
     op.execute(t.update().where(t.c.a == op.inline_literal(3)).values(b=op.inline_literal("x")))
     op.bulk_insert(t, [{"a": 1, "b": "one"}, {"a": 2, "b": "it's"}])
     op.bulk_insert(t, [{"a": 3, "b": "three"}], multiinsert=False)
+
+
+
+@case()
+def bulk_insert_literals(op):
+    # each value rendered as a literal by its column's type; backslashes
+    # doubled where the dialect escapes them (PostgreSQL, MySQL offline)
+    t = sa.table(
+        "t",
+        sa.column("a", sa.Integer),
+        sa.column("b", sa.String),
+        sa.column("d", sa.Date),
+        sa.column("n", sa.Numeric(10, 2)),
+        sa.column("f", sa.Boolean),
+    )
+    op.bulk_insert(t, [
+        {"a": 1, "b": "back\\slash 'quoted' %", "d": datetime.date(2026, 1, 2), "n": decimal.Decimal("1.50"), "f": True},
+        {"a": 2, "b": None, "d": None, "n": None, "f": False},
+        {"a": 3, "b": op.inline_literal("in'line\\"), "d": datetime.date(1999, 12, 31), "n": decimal.Decimal("0"), "f": None},
+        {"b": "keys in another order", "a": 4},
+    ])
 
 
 # ---------------------------------------------------------------- batch
