@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::hosted::{self, Plan};
 use super::{Catch, Failure, Global, Output, Project};
@@ -60,13 +59,9 @@ pub(crate) struct Entry {
 
 /// SHA-256 of a script file, lowercase hex (`None` if it can't be read).
 pub(crate) fn script_checksum(path: &std::path::Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    Some(
-        Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    )
+    std::fs::read(path)
+        .ok()
+        .map(|bytes| crate::script::sha256_hex(&bytes))
 }
 
 /// Revisions applied when the version table holds `rows`: the rows the

@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 /// Which stock template an env.py is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StockEnv {
@@ -148,8 +146,7 @@ pub fn stock_env(env_py: &Path) -> Option<StockEnv> {
     if bytes == super::templates::ENV_ASYNC_PY.as_bytes() {
         return Some(StockEnv::Async);
     }
-    let digest = Sha256::digest(&bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = super::sha256_hex(&bytes);
     STOCK_DIGESTS
         .iter()
         .find(|(d, _)| *d == hex)

@@ -10,6 +10,8 @@ mod templates;
 
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use crate::config::{Config, ConfigError};
 use crate::revision::Revision;
 
@@ -19,6 +21,15 @@ pub use env::{stock_env, StockEnv};
 pub use generate::{new_rev_id, read_new_script, verify_rev_id};
 pub use header::{Header, HeaderError, HeaderValue};
 pub use templates::{find_template, render_init_file, FileRole, InitTemplate, TEMPLATES};
+
+/// SHA-256 of `bytes` as lowercase hex: how a stock env.py is recognised
+/// and how `retort_history` records a script file.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
