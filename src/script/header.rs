@@ -637,7 +637,7 @@ fn is_ident_start(c: u8) -> bool {
 
 /// Bytes that continue a name: ASCII letters, digits, `_`, and every byte of a
 /// non-ASCII character (Python validates those; we only need the extent).
-fn is_ident_byte(c: u8) -> bool {
+pub(super) fn is_ident_byte(c: u8) -> bool {
     // Built at compile time, so its indexing cannot panic at run time.
     #[allow(clippy::indexing_slicing)]
     static IDENT: [bool; 256] = {

@@ -83,19 +83,9 @@ fn class(c: u8) -> Class {
 }
 
 fn is_name_byte(c: u8) -> bool {
-    // Built at compile time, so its indexing cannot panic at run time.
-    #[allow(clippy::indexing_slicing)]
-    static NAME: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut i = 0;
-        while i < 256 {
-            let c = i as u8;
-            t[i] = c.is_ascii_alphanumeric() || c == b'_';
-            i += 1;
-        }
-        t
-    };
-    NAME.get(usize::from(c)).copied().unwrap_or(false)
+    // The full reader's name bytes, ASCII only: the scan gives up on
+    // non-ASCII names.
+    c.is_ascii() && super::header::is_ident_byte(c)
 }
 
 /// Index into `Header`'s four value slots.
