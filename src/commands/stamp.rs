@@ -54,13 +54,7 @@ pub fn run(
     if whole_run {
         conn.db.begin()?;
     }
-    let history = project
-        .config
-        .checksums()?
-        .then(|| HistoryTable::new(conn.table.schema.clone()));
-    let result = stamp_in(
-        &mut conn, map, revisions, purge, &catch, whole_run, history, project,
-    );
+    let result = stamp_in(&mut conn, map, revisions, purge, &catch, whole_run, project);
     match result {
         Ok(()) if whole_run => conn.db.commit()?,
         Ok(()) => {}
@@ -75,9 +69,8 @@ pub fn run(
     conn.unlock(lock)
 }
 
-/// The Rust stand-in for a stock env.py's stamp; `history` is set when
-/// checksums are on (the project's scripts give the checksums).
-#[allow(clippy::too_many_arguments)]
+/// The Rust stand-in for a stock env.py's stamp; with checksums on,
+/// `retort_history` follows it (the project's scripts give the checksums).
 fn stamp_in(
     conn: &mut Connected,
     map: &RevisionMap,
@@ -85,9 +78,12 @@ fn stamp_in(
     purge: bool,
     catch: &Catch,
     whole_run: bool,
-    history: Option<HistoryTable>,
     project: &Project,
 ) -> Result<(), Failure> {
+    let history = project
+        .config
+        .checksums()?
+        .then(|| HistoryTable::new(conn.table.schema.clone()));
     let rows = if purge {
         conn.table.ensure(&mut conn.db)?;
         conn.table.delete_all(&mut conn.db)?;
