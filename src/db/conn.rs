@@ -8,13 +8,15 @@ use sqlx::postgres::PgConnection;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection, Database, Decode, Row};
 
+use super::sqlite_direct::{DirectSqlite, LiteError};
 use super::url::{ConnectKind, ConnectOptions};
 use super::{Backend, DbError, DbUrl, Dialect};
 
 pub(super) enum Conn {
     Pg(PgConnection),
     My(MySqlConnection),
-    Lite(SqliteConnection),
+    /// Its statements run on this thread (see `sqlite_direct`).
+    Lite(DirectSqlite),
 }
 
 /// An open connection (not a pool) to one database.
@@ -33,15 +35,16 @@ pub struct Db {
 }
 
 /// Run `$body` with `$c` bound to the concrete sqlx connection, on the
-/// runtime.  `$body` is an `async` block; each arm is typed for its backend.
+/// runtime, or `$lite` with `$d` bound to the SQLite connection.  `$body` is
+/// an `async` block; each arm is typed for its backend.
 macro_rules! on_conn {
-    ($self:ident, $c:ident => $body:expr) => {{
+    ($self:ident, $c:ident => $body:expr, $d:ident => $lite:expr) => {{
         let rt = &$self.rt;
         match $self.conn.as_mut() {
-            Some(Conn::Pg($c)) => rt.block_on($body),
-            Some(Conn::My($c)) => rt.block_on($body),
-            Some(Conn::Lite($c)) => rt.block_on($body),
-            None => Err(sqlx::Error::PoolClosed),
+            Some(Conn::Pg($c)) => rt.block_on($body).map_err(Failure::Sqlx),
+            Some(Conn::My($c)) => rt.block_on($body).map_err(Failure::Sqlx),
+            Some(Conn::Lite($d)) => $lite.map_err(Failure::Lite),
+            None => Err(Failure::Sqlx(sqlx::Error::PoolClosed)),
         }
     }};
 }
@@ -76,7 +79,10 @@ impl Db {
             match &kind {
                 ConnectKind::Postgres(o) => PgConnection::connect_with(o).await.map(Conn::Pg),
                 ConnectKind::Mysql(o) => MySqlConnection::connect_with(o).await.map(Conn::My),
-                ConnectKind::Sqlite(o) => SqliteConnection::connect_with(o).await.map(Conn::Lite),
+                ConnectKind::Sqlite(o) => {
+                    let c = SqliteConnection::connect_with(o).await?;
+                    DirectSqlite::lock(c).await.map(Conn::Lite)
+                }
             }
         };
         let conn = rt.block_on(async {
@@ -168,26 +174,12 @@ impl Db {
     /// SQLite, whose per-statement count would otherwise repeat the last
     /// INSERT/UPDATE/DELETE's.
     pub fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        let result = match self.conn.as_mut() {
-            Some(Conn::Lite(c)) => self.rt.block_on(async {
-                let before = sqlite_total_changes(c).await?;
-                let sum = sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected();
-                let after = sqlite_total_changes(c).await?;
-                // total_changes() also counts rows changed by triggers, the
-                // per-statement count may be stale after DDL: the smaller
-                // is right in both cases.
-                Ok(sum.min(after.saturating_sub(before)))
-            }),
-            _ => on_conn!(self, c => async {
-                sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut *c)
-                    .await
-                    .map(|r| r.rows_affected())
-            }),
-        };
+        let result = on_conn!(self, c => async {
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected())
+        }, d => d.execute(sql));
         result.map_err(|e| self.statement_error(sql, &e))
     }
 
@@ -197,7 +189,7 @@ impl Db {
         let result = on_conn!(self, c => async {
             let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *c).await?;
             rows.iter().map(row_strings).collect::<Result<Vec<_>, _>>()
-        });
+        }, d => d.query_strings(sql));
         result.map_err(|e| self.statement_error(sql, &e))
     }
 
@@ -210,7 +202,7 @@ impl Db {
                 q = q.bind(b.to_string());
             }
             q.fetch_all(&mut *c).await.map(|rows| rows.len())
-        });
+        }, d => d.count_rows(sql, binds));
         result.map_err(|e| self.statement_error(sql, &e))
     }
 
@@ -263,7 +255,7 @@ impl Db {
     /// Close the connection politely (the server sees a clean goodbye).
     pub fn close(mut self) -> Result<(), DbError> {
         self.close_conn()
-            .map_err(|e| self.statement_error("(close)", &e))
+            .map_err(|e| self.statement_error("(close)", &Failure::Sqlx(e)))
     }
 
     fn close_conn(&mut self) -> Result<(), sqlx::Error> {
@@ -274,7 +266,7 @@ impl Db {
             match conn {
                 Conn::Pg(c) => c.close().await,
                 Conn::My(c) => c.close().await,
-                Conn::Lite(c) => c.close().await,
+                Conn::Lite(d) => d.release().close().await,
             }
         };
         self.rt.block_on(async {
@@ -284,8 +276,11 @@ impl Db {
         })
     }
 
-    pub(super) fn statement_error(&self, statement: &str, e: &sqlx::Error) -> DbError {
-        let (code, message) = error_parts(e);
+    pub(super) fn statement_error(&self, statement: &str, e: &Failure) -> DbError {
+        let (code, message) = match e {
+            Failure::Sqlx(e) => error_parts(e),
+            Failure::Lite(e) => (Some(e.code.to_string()), e.message.clone()),
+        };
         DbError::Statement {
             url: self.url.clone(),
             statement: statement.to_string(),
@@ -311,12 +306,10 @@ impl std::fmt::Debug for Db {
     }
 }
 
-async fn sqlite_total_changes(c: &mut SqliteConnection) -> Result<u64, sqlx::Error> {
-    let row = sqlx::raw_sql("SELECT total_changes()")
-        .fetch_one(&mut *c)
-        .await?;
-    let n: i64 = row.try_get(0)?;
-    Ok(u64::try_from(n).unwrap_or(0))
+/// Why a statement failed: sqlx's error, or SQLite's when run directly.
+pub(super) enum Failure {
+    Sqlx(sqlx::Error),
+    Lite(LiteError),
 }
 
 /// Every value of a row as text.

@@ -20,6 +20,7 @@ mod outcome;
 mod quote;
 mod reserved;
 mod schema_dump;
+mod sqlite_direct;
 mod sqlite_reflect;
 mod sqlite_sql;
 mod url;

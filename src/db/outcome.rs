@@ -7,7 +7,7 @@
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Column, Either, Executor, Row, Statement, TypeInfo, ValueRef};
 
-use super::conn::{Conn, Db};
+use super::conn::{Conn, Db, Failure};
 use super::DbError;
 
 /// One value of a result row.
@@ -34,7 +34,7 @@ pub struct Outcome {
 }
 
 /// Statements whose result has columns even when it has no rows.
-fn returns_rows(sql: &str) -> bool {
+pub(super) fn returns_rows(sql: &str) -> bool {
     let head = sql.split_whitespace().next().unwrap_or("");
     let head = head.to_ascii_uppercase();
     matches!(
@@ -86,24 +86,6 @@ fn pg_cells(row: &sqlx::postgres::PgRow) -> Result<Vec<Cell>, sqlx::Error> {
                     index: i.to_string(),
                     source: e,
                 })
-        })
-        .collect()
-}
-
-fn sqlite_cells(row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Cell>, sqlx::Error> {
-    (0..row.len())
-        .map(|i| {
-            let raw = row.try_get_raw(i)?;
-            if raw.is_null() {
-                return Ok(Cell::Null);
-            }
-            let kind = raw.type_info().name().to_string();
-            Ok(match kind.as_str() {
-                "INTEGER" | "BOOLEAN" => Cell::Int(row.try_get_unchecked::<i64, _>(i)?),
-                "REAL" => Cell::Float(row.try_get_unchecked::<f64, _>(i)?),
-                "BLOB" => Cell::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i)?),
-                _ => Cell::Text(row.try_get_unchecked::<String, _>(i)?),
-            })
         })
         .collect()
 }
@@ -184,27 +166,23 @@ impl RowsAffected for sqlx::mysql::MySqlQueryResult {
     }
 }
 
-impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
-    fn count(&self) -> u64 {
-        self.rows_affected()
-    }
-}
-
 impl Db {
     /// Run SQL text (one or more statements, parameters already inlined) and
     /// return the last statement's rows and columns, and the summed counts.
     pub fn run(&mut self, sql: &str) -> Result<Outcome, DbError> {
         let rt = &self.rt;
         let result = match self.conn.as_mut() {
-            Some(Conn::Pg(c)) => rt.block_on(run_on(c, sql, pg_cells, |_| None)),
-            Some(Conn::My(c)) => rt.block_on(run_on(c, sql, text_cells, |done| {
-                let id = done.last_insert_id();
-                (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX))
-            })),
-            Some(Conn::Lite(c)) => rt.block_on(run_on(c, sql, sqlite_cells, |done| {
-                Some(done.last_insert_rowid())
-            })),
-            None => Err(sqlx::Error::PoolClosed),
+            Some(Conn::Pg(c)) => rt
+                .block_on(run_on(c, sql, pg_cells, |_| None))
+                .map_err(Failure::Sqlx),
+            Some(Conn::My(c)) => rt
+                .block_on(run_on(c, sql, text_cells, |done| {
+                    let id = done.last_insert_id();
+                    (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX))
+                }))
+                .map_err(Failure::Sqlx),
+            Some(Conn::Lite(d)) => d.run(sql).map_err(Failure::Lite),
+            None => Err(Failure::Sqlx(sqlx::Error::PoolClosed)),
         };
         result.map_err(|e| self.statement_error(sql, &e))
     }

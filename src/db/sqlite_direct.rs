@@ -1,0 +1,373 @@
+//! SQLite statements run on the calling thread.
+//!
+//! sqlx runs each SQLite connection on a worker thread of its own, and every
+//! statement is a round trip to it (a channel send, a wake-up, a reply): some
+//! 15 µs, more than most migration statements take to run.  A batch
+//! migration issues thousands of them (reflection pragmas, rebuilds, rows).
+//! So once sqlx has opened the connection, [`DirectSqlite`] locks its handle
+//! out of the worker for the connection's whole life — sqlx's `lock_handle`,
+//! its own way to make direct SQLite calls — and runs statements through
+//! SQLite's C API here.  sqlx still opens the connection with its options and
+//! closes it.  Results match what sqlx's `raw_sql` gave (see `outcome.rs`).
+
+use std::ffi::{c_char, c_int, CStr};
+use std::ptr::{self, NonNull};
+
+use libsqlite3_sys as ffi;
+use sqlx::sqlite::{LockedSqliteHandle, SqliteConnection};
+
+use super::outcome::{returns_rows, Cell, Outcome};
+
+/// An SQLite error: the extended result code and SQLite's message, as sqlx
+/// reports them.
+#[derive(Debug)]
+pub(super) struct LiteError {
+    pub code: c_int,
+    pub message: String,
+}
+
+/// A sqlx SQLite connection whose handle this thread holds.
+pub(super) struct DirectSqlite {
+    /// Borrows `*conn`: dropped (handing the handle back to sqlx's worker)
+    /// before `conn` is used or freed again.
+    handle: Option<LockedSqliteHandle<'static>>,
+    /// The boxed connection, owned; only touched once `handle` is gone.
+    conn: NonNull<SqliteConnection>,
+}
+
+// SAFETY: sqlx opens SQLite connections in multi-thread mode, where one
+// connection may be used from any thread as long as no two threads use it at
+// once; `DirectSqlite` is used through `&mut self` only.
+unsafe impl Send for DirectSqlite {}
+
+impl DirectSqlite {
+    /// Take `conn`'s handle from its worker thread.
+    pub(super) async fn lock(conn: SqliteConnection) -> Result<DirectSqlite, sqlx::Error> {
+        let conn = NonNull::from(Box::leak(Box::new(conn)));
+        // SAFETY: `conn` stays allocated until `release`, which drops the
+        // guard first; nothing else touches the connection meanwhile.
+        let borrowed: &'static mut SqliteConnection = unsafe { &mut *conn.as_ptr() };
+        match borrowed.lock_handle().await {
+            Ok(handle) => Ok(DirectSqlite {
+                handle: Some(handle),
+                conn,
+            }),
+            Err(e) => {
+                // SAFETY: the borrow above ended with the failed lock.
+                drop(unsafe { Box::from_raw(conn.as_ptr()) });
+                Err(e)
+            }
+        }
+    }
+
+    /// Hand the handle back to sqlx and return the connection (to close it).
+    pub(super) fn release(mut self) -> SqliteConnection {
+        self.handle = None;
+        // SAFETY: the only borrow of `*conn` (the guard) is gone; `self` is
+        // forgotten so that `Drop` does not free the box a second time.
+        let conn = unsafe { Box::from_raw(self.conn.as_ptr()) };
+        std::mem::forget(self);
+        *conn
+    }
+
+    fn db(&mut self) -> *mut ffi::sqlite3 {
+        match self.handle.as_mut() {
+            Some(h) => h.as_raw_handle().as_ptr(),
+            None => ptr::null_mut(),
+        }
+    }
+
+    /// Run each statement of `sql` in turn, calling `on_statement` with each
+    /// prepared statement (bound with `binds`, `?` placeholders) until it is
+    /// done.  Stops at the first error.
+    fn each_statement(
+        &mut self,
+        sql: &str,
+        binds: &[&str],
+        mut on_statement: impl FnMut(&mut Stepper) -> Result<(), LiteError>,
+    ) -> Result<(), LiteError> {
+        let db = self.db();
+        let bytes = sql.as_bytes();
+        let mut offset = 0usize;
+        while offset < bytes.len() {
+            let rest = &bytes[offset..];
+            let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
+            let mut tail: *const c_char = ptr::null();
+            let len = c_int::try_from(rest.len()).map_err(|_| LiteError {
+                code: ffi::SQLITE_TOOBIG,
+                message: "statement too long".to_string(),
+            })?;
+            // SAFETY: `rest` is valid for `len` bytes; SQLite sets `tail`
+            // within it (or to its end).
+            let rc = unsafe {
+                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail)
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(last_error(db));
+            }
+            offset += if tail.is_null() {
+                rest.len()
+            } else {
+                (tail as usize).saturating_sub(rest.as_ptr() as usize)
+            };
+            if stmt.is_null() {
+                // Only whitespace or comments were left.
+                continue;
+            }
+            let mut stepper = Stepper { db, stmt };
+            let result = stepper
+                .bind(binds)
+                .and_then(|()| on_statement(&mut stepper));
+            // SAFETY: `stmt` came from prepare and is finalized once.
+            unsafe { ffi::sqlite3_finalize(stmt) };
+            result?;
+        }
+        Ok(())
+    }
+
+    /// What sqlx's `raw_sql(sql).fetch_many` gave: every statement's rows,
+    /// the columns of the first row, each statement's `changes()` summed and
+    /// the last insert rowid.
+    pub(super) fn run(&mut self, sql: &str) -> Result<Outcome, LiteError> {
+        let mut out = Outcome::default();
+        let mut first_columns = None;
+        self.each_statement(sql, &[], |st| {
+            if first_columns.is_none() && st.column_count() > 0 {
+                first_columns = Some(st.columns());
+            }
+            while st.step()? {
+                if out.rows.is_empty() {
+                    out.columns = Some(st.columns());
+                }
+                out.rows.push(st.cells());
+            }
+            out.rows_affected += st.changes();
+            out.last_insert_id = Some(st.last_insert_rowid());
+            Ok(())
+        })?;
+        if out.columns.is_none() && returns_rows(sql) {
+            out.columns = first_columns;
+        }
+        Ok(out)
+    }
+
+    /// Rows affected by `sql` (see `Db::execute`).
+    pub(super) fn execute(&mut self, sql: &str) -> Result<u64, LiteError> {
+        let db = self.db();
+        // SAFETY: `db` is an open connection.
+        let before = unsafe { ffi::sqlite3_total_changes64(db) };
+        let mut sum = 0u64;
+        self.each_statement(sql, &[], |st| {
+            while st.step()? {}
+            sum += st.changes();
+            Ok(())
+        })?;
+        // SAFETY: as above.
+        let after = unsafe { ffi::sqlite3_total_changes64(db) };
+        // total_changes() also counts rows changed by triggers, the
+        // per-statement count may be stale after DDL: the smaller is right.
+        let delta = u64::try_from(after.saturating_sub(before)).unwrap_or(0);
+        Ok(sum.min(delta))
+    }
+
+    /// Every row of `sql`, each value as text.
+    pub(super) fn query_strings(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<Option<String>>>, LiteError> {
+        let mut rows = Vec::new();
+        self.each_statement(sql, &[], |st| {
+            while st.step()? {
+                rows.push(st.strings());
+            }
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// The number of rows `sql` (one statement, `?` text parameters) gives.
+    pub(super) fn count_rows(&mut self, sql: &str, binds: &[&str]) -> Result<usize, LiteError> {
+        let mut n = 0;
+        self.each_statement(sql, binds, |st| {
+            while st.step()? {
+                n += 1;
+            }
+            Ok(())
+        })?;
+        Ok(n)
+    }
+}
+
+impl Drop for DirectSqlite {
+    fn drop(&mut self) {
+        self.handle = None;
+        // SAFETY: the guard borrowing the connection is gone.
+        drop(unsafe { Box::from_raw(self.conn.as_ptr()) });
+    }
+}
+
+/// One prepared statement being stepped.
+struct Stepper {
+    db: *mut ffi::sqlite3,
+    stmt: *mut ffi::sqlite3_stmt,
+}
+
+impl Stepper {
+    fn bind(&mut self, binds: &[&str]) -> Result<(), LiteError> {
+        for (i, value) in binds.iter().enumerate() {
+            let index = c_int::try_from(i + 1).unwrap_or(c_int::MAX);
+            let len = c_int::try_from(value.len()).unwrap_or(c_int::MAX);
+            // SAFETY: SQLite copies the text (SQLITE_TRANSIENT).
+            let rc = unsafe {
+                ffi::sqlite3_bind_text(
+                    self.stmt,
+                    index,
+                    value.as_ptr().cast(),
+                    len,
+                    ffi::SQLITE_TRANSIENT(),
+                )
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(last_error(self.db));
+            }
+        }
+        Ok(())
+    }
+
+    /// Step once: `true` when a row is ready.
+    fn step(&mut self) -> Result<bool, LiteError> {
+        // SAFETY: `stmt` is a live prepared statement.
+        match unsafe { ffi::sqlite3_step(self.stmt) } {
+            ffi::SQLITE_ROW => Ok(true),
+            ffi::SQLITE_DONE => Ok(false),
+            _ => Err(last_error(self.db)),
+        }
+    }
+
+    fn column_count(&self) -> usize {
+        // SAFETY: `stmt` is live.
+        usize::try_from(unsafe { ffi::sqlite3_column_count(self.stmt) }).unwrap_or(0)
+    }
+
+    /// The connection's `changes()` now: sqlx's per-statement count (the
+    /// last INSERT/UPDATE/DELETE's, also after other statements).
+    fn changes(&self) -> u64 {
+        // SAFETY: `db` is open.
+        u64::try_from(unsafe { ffi::sqlite3_changes64(self.db) }).unwrap_or(0)
+    }
+
+    fn last_insert_rowid(&self) -> i64 {
+        // SAFETY: `db` is open.
+        unsafe { ffi::sqlite3_last_insert_rowid(self.db) }
+    }
+
+    /// (name, declared type's affinity) of each column.
+    fn columns(&self) -> Vec<(String, String)> {
+        (0..self.column_count())
+            .map(|i| {
+                let i = c_int::try_from(i).unwrap_or(c_int::MAX);
+                // SAFETY: `i` is a column of the live statement; both strings
+                // are owned by SQLite and copied at once.
+                unsafe {
+                    (
+                        c_text(ffi::sqlite3_column_name(self.stmt, i)).unwrap_or_default(),
+                        affinity_name(
+                            c_text(ffi::sqlite3_column_decltype(self.stmt, i)).as_deref(),
+                        )
+                        .to_string(),
+                    )
+                }
+            })
+            .collect()
+    }
+
+    /// The current row, each value in its storage class.
+    fn cells(&self) -> Vec<Cell> {
+        (0..self.column_count())
+            .map(|i| {
+                let i = c_int::try_from(i).unwrap_or(c_int::MAX);
+                // SAFETY: a row is ready and `i` is one of its columns.
+                unsafe {
+                    match ffi::sqlite3_column_type(self.stmt, i) {
+                        ffi::SQLITE_NULL => Cell::Null,
+                        ffi::SQLITE_INTEGER => Cell::Int(ffi::sqlite3_column_int64(self.stmt, i)),
+                        ffi::SQLITE_FLOAT => Cell::Float(ffi::sqlite3_column_double(self.stmt, i)),
+                        ffi::SQLITE_BLOB => Cell::Bytes(self.blob(i).to_vec()),
+                        _ => Cell::Text(self.text(i)),
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// The current row, each value as text (`None` for NULL).
+    fn strings(&self) -> Vec<Option<String>> {
+        (0..self.column_count())
+            .map(|i| {
+                let i = c_int::try_from(i).unwrap_or(c_int::MAX);
+                // SAFETY: a row is ready and `i` is one of its columns.
+                unsafe {
+                    (ffi::sqlite3_column_type(self.stmt, i) != ffi::SQLITE_NULL)
+                        .then(|| self.text(i))
+                }
+            })
+            .collect()
+    }
+
+    /// Column `i` of the current row as UTF-8 text (SQLite converts numbers;
+    /// invalid UTF-8 is replaced).
+    unsafe fn text(&self, i: c_int) -> String {
+        let p = ffi::sqlite3_column_text(self.stmt, i);
+        let n = usize::try_from(ffi::sqlite3_column_bytes(self.stmt, i)).unwrap_or(0);
+        if p.is_null() {
+            return String::new();
+        }
+        String::from_utf8_lossy(std::slice::from_raw_parts(p, n)).into_owned()
+    }
+
+    unsafe fn blob(&self, i: c_int) -> &[u8] {
+        let p = ffi::sqlite3_column_blob(self.stmt, i);
+        let n = usize::try_from(ffi::sqlite3_column_bytes(self.stmt, i)).unwrap_or(0);
+        if p.is_null() {
+            return &[];
+        }
+        std::slice::from_raw_parts(p.cast(), n)
+    }
+}
+
+/// The connection's last error, as sqlx reports it.
+fn last_error(db: *mut ffi::sqlite3) -> LiteError {
+    // SAFETY: `db` is an open connection; the message is a NUL-terminated
+    // string owned by SQLite, copied at once.
+    unsafe {
+        LiteError {
+            code: ffi::sqlite3_extended_errcode(db),
+            message: c_text(ffi::sqlite3_errmsg(db)).unwrap_or_default(),
+        }
+    }
+}
+
+/// A NUL-terminated string owned by SQLite, copied.
+unsafe fn c_text(p: *const c_char) -> Option<String> {
+    (!p.is_null()).then(|| CStr::from_ptr(p).to_string_lossy().into_owned())
+}
+
+/// The type name sqlx gives a column: its declared type's affinity
+/// (<https://www.sqlite.org/datatype3.html>, 3.1), `NULL` for expressions.
+fn affinity_name(decltype: Option<&str>) -> &'static str {
+    let Some(decl) = decltype else {
+        return "NULL";
+    };
+    let decl = decl.to_ascii_uppercase();
+    if decl.contains("INT") {
+        "INTEGER"
+    } else if decl.contains("CHAR") || decl.contains("CLOB") || decl.contains("TEXT") {
+        "TEXT"
+    } else if decl.contains("BLOB") || decl.is_empty() {
+        "BLOB"
+    } else if decl.contains("REAL") || decl.contains("FLOA") || decl.contains("DOUB") {
+        "REAL"
+    } else {
+        "NUMERIC"
+    }
+}
