@@ -18,7 +18,11 @@ after one warm-up round:
 * ``sqlite``: SQLite, 200 revisions whose column changes are
   ``op.batch_alter_table`` blocks on tables holding rows: ``upgrade head``
   then ``downgrade base`` on a fresh file per tool and round; the files are
-  compared with ``sqlite3 .dump``.
+  compared with ``sqlite3 .dump``.  Its floor: the statements Alembic's
+  online run executes (traced once, untimed, with sqlite3's
+  ``set_trace_callback``, BEGIN/COMMIT included) replayed verbatim by
+  Python's ``sqlite3`` module (``isolation_level=None``), plus a bare
+  ``import sqlalchemy`` per direction; its file is compared too.
 * ``offline``: ``upgrade base:head --sql`` (and ``downgrade head:base
   --sql``) over 1,000 revisions (the ``pg`` project, a postgresql:// URL,
   no database).  Both tools' stdout are compared after whitespace
@@ -399,7 +403,8 @@ def case_pg(args, alembic_env, retort_env, workdir: Path) -> dict:
     return pg_result(series, agree, proj, args)
 
 
-def agreement(dumps, logs, d) -> str:
+def agreement(dumps, logs, d,
+              floor: str = "psql replay of its --sql") -> str:
     """Whether retort's database (and log lines) match Alembic's, and the
     floor's database matches Alembic's (the harness's own check)."""
     what = "upgrade head" if d == "up" else "downgrade base"
@@ -424,8 +429,8 @@ def agreement(dumps, logs, d) -> str:
                                    "alembic", "retort"))
     if f is not None and f != a:
         verdict.append("floor db differs")
-        report_mismatch("database dump after %s: alembic online vs psql replay of "
-                        "its --sql" % what,
+        report_mismatch("database dump after %s: alembic online vs %s"
+                        % (what, floor),
                         first_diff(a, f, "alembic", "floor"))
     return ", ".join(verdict)
 
@@ -476,13 +481,14 @@ def pg_result(series, agree, proj, args, failed=False) -> dict:
               for who in ("alembic", "retort", "floor", "import")
               for d in ("up", "down")]
     return {"title": "PostgreSQL online, %d revisions (%s)"
-            % (args.pg_revisions, proj.name), "headers": PG_HEADERS,
+            % (args.pg_revisions, proj.name), "headers": FLOOR_HEADERS,
             "rows": rows, "verdicts": verdicts, "detail": detail}
 
 
-PG_HEADERS = ["command", "N", "alembic s", "retort s", "floor s",
-              "alembic/retort", "retort/floor", "alembic CPU s",
-              "retort CPU s", "alembic MiB", "retort MiB", "result"]
+# The columns of a case with a floor (pg, sqlite).
+FLOOR_HEADERS = ["command", "N", "alembic s", "retort s", "floor s",
+                 "alembic/retort", "retort/floor", "alembic CPU s",
+                 "retort CPU s", "alembic MiB", "retort MiB", "result"]
 
 
 def fmt(v: float | None, spec: str) -> str:
@@ -545,11 +551,86 @@ def sqlite_dump(sqlite3: str, path: Path) -> str:
     return "\n".join(out + sorted(indexes))
 
 
+# The SQLite floor.  Alembic has no --sql that an SQLite client could replay
+# as is (batch mode reflects the tables it rebuilds), so the floor's
+# statements come from an online Alembic run: sqlite3's trace callback
+# reports each statement as executed, parameters expanded, including the
+# "BEGIN " and "COMMIT" that pysqlite's legacy transaction mode issues.
+# Statements are separated by a string that cannot occur in SQL.
+TRACE_SEP = "\n\x00\n"
+
+# Run with the Alembic side's python: argv[1] the trace file, the rest
+# alembic's own command line.
+TRACE_ALEMBIC = """\
+import sys
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+out = open(sys.argv[1], "w", encoding="utf-8")
+
+
+@event.listens_for(Engine, "connect")
+def _trace(dbapi_connection, connection_record):
+    dbapi_connection.set_trace_callback(lambda s: out.write(s + %r))
+
+
+from alembic.config import main
+try:
+    main(argv=sys.argv[2:], prog="alembic")
+finally:
+    out.close()
+""" % TRACE_SEP
+
+# The cheapest client: argv[1] the database file, argv[2] the trace.  With
+# isolation_level=None the sqlite3 module adds no BEGIN/COMMIT of its own;
+# the traced ones are replayed like every other statement.  It prepares
+# each statement text anew, so an executemany (which pysqlite prepares once
+# and steps per row; traced as one expanded statement per row) costs it a
+# prepare per row: the floor slightly over-estimates the cheapest client.
+REPLAY_SQLITE = """\
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+with open(sys.argv[2], encoding="utf-8") as f:
+    stmts = f.read().split(%r)
+for s in stmts:
+    if s:
+        conn.execute(s).fetchall()
+conn.close()
+""" % TRACE_SEP
+
+
+def capture_sqlite_floor(args, proj: Path, alembic_env, workdir: Path
+                         ) -> tuple[dict[str, Path], str | None]:
+    """Alembic's online `upgrade head` then `downgrade base` on a fresh
+    file, traced (untimed): the statement files per direction, or why
+    not."""
+    db = workdir / "floor-capture.db"
+    db.unlink(missing_ok=True)
+    ini = write_ini(proj, "floor-capture", "sqlite:///%s" % db)
+    py = str(Path(args.alembic).parent / "python")
+    traces = {}
+    for d, cargv in (("up", ["upgrade", "head"]),
+                     ("down", ["downgrade", "base"])):
+        traces[d] = workdir / ("floor-%s.trace" % d)
+        r, _, err = run_checked([py, "-c", TRACE_ALEMBIC, str(traces[d]),
+                                 "-c", str(ini), *cargv], proj, alembic_env,
+                                workdir, "traced alembic %s" % d)
+        if r.exitcode != 0:
+            return traces, "capture failed: %s" % error_line(err)
+    return traces, None
+
+
+def count_statements(path: Path) -> int:
+    return sum(1 for s in path.read_text(encoding="utf-8").split(TRACE_SEP)
+               if s)
+
+
 def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
     proj = ensure_project(Path(args.out), args.sqlite_revisions,
                           "sqlite-batch", args.seed)
     files = {name: workdir / ("%s.db" % name) for name in ("alembic",
-                                                            "retort")}
+                                                            "retort",
+                                                            "floor")}
     tools = {
         "alembic": Tool("alembic", [args.alembic, "-c", str(write_ini(
             proj, "alembic", "sqlite:///%s" % files["alembic"]))],
@@ -557,24 +638,46 @@ def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
         "retort": Tool("retort", [args.retort, "-c", str(write_ini(
             proj, "retort", "sqlite:///%s" % files["retort"]))], retort_env),
     }
-    series = {(t, d): Series() for t in tools for d in ("up", "down")}
+    series = {(t, d): Series() for t in ("alembic", "retort", "floor",
+                                          "import") for d in ("up", "down")}
+    # The floor: the retort side's python replaying the statements of
+    # Alembic's online run, plus a bare `import sqlalchemy` per command (as
+    # in the pg case).
+    sa_python = str(Path(retort_env["VIRTUAL_ENV"]) / "bin" / "python")
+    import_argv = [sa_python, "-c", "import sqlalchemy"]
+    traces, why = capture_sqlite_floor(args, proj, alembic_env, workdir)
+    counts = {}
+    if why:
+        log("!!! floor: %s" % why)
+        for d in ("up", "down"):
+            series[("floor", d)].failed = why
+    else:
+        counts = {d: count_statements(traces[d]) for d in ("up", "down")}
+        log("  floor: traced %d statements up, %d down"
+            % (counts["up"], counts["down"]))
     dumps, logs, agree = {}, {}, {}
     for rnd in range(args.runs + 1):
         warm = rnd == 0
         log("  sqlite round %d%s (%s)" % (rnd, " (warm-up)" if warm else "",
                                           os.getloadavg()[0]))
-        for who in rotate(list(tools), rnd):
+        for who in rotate(["alembic", "retort", "floor"], rnd):
             if any(series[(who, d)].failed for d in ("up", "down")):
                 continue
             files[who].unlink(missing_ok=True)
             for d in ("up", "down"):
-                argv = tools[who].cmd(*(["upgrade", "head"] if d == "up"
-                                        else ["downgrade", "base"]))
-                r, _, err = run_checked(argv, proj, tools[who].env, workdir,
+                if who == "floor":
+                    argv = [sa_python, "-c", REPLAY_SQLITE, str(files[who]),
+                            str(traces[d])]
+                    env = retort_env
+                else:
+                    argv = tools[who].cmd(*(["upgrade", "head"] if d == "up"
+                                            else ["downgrade", "base"]))
+                    env = tools[who].env
+                r, _, err = run_checked(argv, proj, env, workdir,
                                         "%s %s" % (who, d))
                 if r.exitcode != 0:
                     series[(who, d)].failed = "exit %d" % r.exitcode
-                    if warm:
+                    if warm and who != "floor":
                         agree[d] = "%s FAILED: %s" % (who, error_line(err))
                     break
                 if warm:
@@ -582,19 +685,27 @@ def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
                     logs[(who, d)] = log_lines(err)
                 else:
                     series[(who, d)].add(r)
+                if who == "floor":
+                    ri = run_once(import_argv, proj, retort_env)
+                    if not warm:
+                        series[("import", d)].add(ri)
         if warm:
             for d in ("up", "down"):
-                agree.setdefault(d, agreement(dumps, logs, d))
-    rows = []
+                agree.setdefault(d, agreement(
+                    dumps, logs, d, "a replay of its traced statements"))
+    floor_up = summed(series[("floor", "up")], series[("import", "up")])
+    floor_down = summed(series[("floor", "down")], series[("import", "down")])
     ta = summed(series[("alembic", "up")], series[("alembic", "down")])
     tr = summed(series[("retort", "up")], series[("retort", "down")])
-    for label, a, r, ag in (
+    tf = summed(floor_up, floor_down)
+    rows = []
+    for label, a, r, f, ag in (
             ("upgrade head", series[("alembic", "up")],
-             series[("retort", "up")], agree.get("up", "-")),
+             series[("retort", "up")], floor_up, agree.get("up", "-")),
             ("downgrade base", series[("alembic", "down")],
-             series[("retort", "down")], agree.get("down", "-")),
-            ("both", ta, tr, "")):
-        rows.append(row(label, args.sqlite_revisions, a, r, None, ag))
+             series[("retort", "down")], floor_down, agree.get("down", "-")),
+            ("both", ta, tr, tf, "")):
+        rows.append(row(label, args.sqlite_revisions, a, r, f, ag))
     verdicts = []
     if ta.median and tr.median:
         ratio = ta.median / tr.median
@@ -608,16 +719,38 @@ def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
             "a tool failed (%s)" % "; ".join(
                 "%s %s: %s" % (t, d, s.failed)
                 for (t, d), s in series.items() if s.failed)))
+    a, r, f = ta.median, tr.median, tf.median
+    if f:
+        if a:
+            verdicts.append(
+                "... for scale: Alembic takes %.2fx the floor, so a tool as "
+                "fast as the floor would be %.2fx faster than Alembic"
+                % (a / f, a / f))
+        if r:
+            verdicts.append(
+                "... retort takes %.2fx the floor (information; no target "
+                "for SQLite)" % (r / f))
+    verdicts.append(
+        "... the floor: %s's sqlite3 module (isolation_level=None) "
+        "replaying the %s statements Alembic's online run executed (traced "
+        "with set_trace_callback, BEGIN/COMMIT included), plus `import "
+        "sqlalchemy` per command; it prepares each executemany row as its "
+        "own statement (pysqlite prepares once), so it slightly "
+        "over-estimates the cheapest client"
+        % (sa_python, "%d + %d" % (counts["up"], counts["down"]) if counts
+           else "(none: %s)" % why))
     detail = ["%s %s: %s" % (who, d, series[(who, d)].values())
-              for who in tools for d in ("up", "down")]
+              for who in ("alembic", "retort", "floor", "import")
+              for d in ("up", "down")]
     return {"title": "SQLite batch, %d revisions (%s)"
-            % (args.sqlite_revisions, proj.name), "headers": SQLITE_HEADERS,
+            % (args.sqlite_revisions, proj.name), "headers": FLOOR_HEADERS,
             "rows": rows, "verdicts": verdicts, "detail": detail}
 
 
-SQLITE_HEADERS = ["command", "N", "alembic s", "retort s", "alembic/retort",
-                  "alembic CPU s", "retort CPU s", "alembic MiB",
-                  "retort MiB", "result"]
+# The columns of a case without a floor (offline).
+HEADERS = ["command", "N", "alembic s", "retort s", "alembic/retort",
+           "alembic CPU s", "retort CPU s", "alembic MiB", "retort MiB",
+           "result"]
 
 
 # -------------------------------------------------------------- offline case
@@ -694,7 +827,7 @@ def case_offline(args, alembic_env, retort_env, workdir: Path) -> dict:
               for who in tools for c in commands]
     return {"title": "Offline SQL, %d revisions (%s)"
             % (args.offline_revisions, proj.name),
-            "headers": SQLITE_HEADERS, "rows": rows, "verdicts": verdicts,
+            "headers": HEADERS, "rows": rows, "verdicts": verdicts,
             "detail": detail}
 
 
