@@ -371,3 +371,109 @@ fn affinity_name(decltype: Option<&str>) -> &'static str {
         "NUMERIC"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{Cell, Db, DbError, DbUrl};
+
+    fn memory() -> Db {
+        Db::connect(&DbUrl::parse("sqlite://").expect("url")).expect("connect")
+    }
+
+    #[test]
+    fn runs_every_statement_of_the_text_and_sums_their_counts() {
+        let mut db = memory();
+        let out = db
+            .run(
+                "CREATE TABLE t (a INTEGER, b TEXT);\n\
+                 INSERT INTO t VALUES (1, 'x');\n;\n\
+                 INSERT INTO t VALUES (2, 'y'), (3, 'z') -- a trailing comment\n;\n  ",
+            )
+            .expect("run");
+        assert_eq!(out.rows_affected, 3);
+        assert_eq!(out.last_insert_id, Some(3));
+        assert!(out.columns.is_none());
+        assert_eq!(
+            db.query_strings("SELECT a, b FROM t ORDER BY a")
+                .expect("select"),
+            [
+                [Some("1".to_string()), Some("x".to_string())],
+                [Some("2".to_string()), Some("y".to_string())],
+                [Some("3".to_string()), Some("z".to_string())],
+            ]
+        );
+        // DDL changes no rows, although SQLite's changes() still holds the
+        // last INSERT's count.
+        assert_eq!(db.execute("CREATE TABLE u (a)").expect("ddl"), 0);
+        assert_eq!(
+            db.execute("UPDATE t SET b = 'w' WHERE a > 1").expect("dml"),
+            2
+        );
+        assert_eq!(
+            db.count_rows("SELECT 1 FROM t WHERE b = ?", &["w"])
+                .expect("count"),
+            2
+        );
+    }
+
+    #[test]
+    fn values_keep_their_storage_class() {
+        let mut db = memory();
+        let out = db
+            .run("SELECT 7 AS i, 1.5 AS f, 'é' AS s, x'00ff' AS b, NULL AS n")
+            .expect("select");
+        let names: Vec<&str> = out
+            .columns
+            .as_ref()
+            .expect("columns")
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(names, ["i", "f", "s", "b", "n"]);
+        assert_eq!(
+            out.rows,
+            [vec![
+                Cell::Int(7),
+                Cell::Float(1.5),
+                Cell::Text("é".to_string()),
+                Cell::Bytes(vec![0, 255]),
+                Cell::Null,
+            ]]
+        );
+        // A query that returns no rows still describes its columns.
+        db.execute("CREATE TABLE t (a INTEGER)").expect("ddl");
+        let empty = db.run("SELECT a FROM t").expect("select");
+        assert!(empty.rows.is_empty());
+        assert_eq!(
+            empty.columns,
+            Some(vec![("a".to_string(), "INTEGER".to_string())])
+        );
+    }
+
+    #[test]
+    fn an_error_names_sqlites_extended_code_and_stops_the_text() {
+        let mut db = memory();
+        db.execute("CREATE TABLE t (a INTEGER UNIQUE)")
+            .expect("ddl");
+        let err = db
+            .run("INSERT INTO t VALUES (1); INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)")
+            .expect_err("duplicate");
+        match err {
+            DbError::Statement { code, message, .. } => {
+                // SQLITE_CONSTRAINT_UNIQUE
+                assert_eq!(code.as_deref(), Some("2067"));
+                assert_eq!(message, "UNIQUE constraint failed: t.a");
+            }
+            other => panic!("unexpected error {other:?}"),
+        }
+        assert_eq!(
+            db.query_strings("SELECT a FROM t").expect("select"),
+            [[Some("1".to_string())]]
+        );
+        let err = db.run("SELEC 1").expect_err("syntax");
+        assert!(
+            err.to_string().contains("near \"SELEC\": syntax error"),
+            "{err}"
+        );
+    }
+}
