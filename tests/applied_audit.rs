@@ -398,6 +398,17 @@ fn mariadb_checksums_status_and_strict() {
 /// checksums, no duration) and forgets those it unmarks.
 #[test]
 fn stamp_records_and_forgets_through_a_custom_env() {
+    stamp_records_and_forgets(true);
+}
+
+/// The stock env.py: stamp runs in Rust without starting Python, and must
+/// keep retort_history as the hosted path does.
+#[test]
+fn stamp_records_and_forgets_through_the_stock_env() {
+    stamp_records_and_forgets(false);
+}
+
+fn stamp_records_and_forgets(custom_env: bool) {
     let Some(alembic) = alembic_bin() else {
         return;
     };
@@ -409,11 +420,13 @@ fn stamp_records_and_forgets_through_a_custom_env() {
     ini.push_str("\n[retort]\nchecksums = true\n");
     std::fs::write(&project.retort_ini, ini).expect("write ini");
     let ini = project.retort_ini.clone();
-    // One line more than the stock template: retort must run it.
-    let env_py = project.dir.join("migrations/env.py");
-    let mut env = std::fs::read_to_string(&env_py).expect("read env.py");
-    env.push_str("\nimport sys\nsys.stderr.write(\"custom env.py ran\\n\")\n");
-    std::fs::write(&env_py, env).expect("write env.py");
+    if custom_env {
+        // One line more than the stock template: retort must run it.
+        let env_py = project.dir.join("migrations/env.py");
+        let mut env = std::fs::read_to_string(&env_py).expect("read env.py");
+        env.push_str("\nimport sys\nsys.stderr.write(\"custom env.py ran\\n\")\n");
+        std::fs::write(&env_py, env).expect("write env.py");
+    }
 
     let pending = ok(
         run(
@@ -424,9 +437,10 @@ fn stamp_records_and_forgets_through_a_custom_env() {
         ),
         "status",
     );
-    assert!(
+    assert_eq!(
         pending.stderr.contains("custom env.py ran\n"),
-        "status did not run env.py: {}",
+        custom_env,
+        "status and env.py: {}",
         Outcome::describe(&pending)
     );
 
