@@ -290,6 +290,14 @@ impl Db {
     }
 }
 
+#[cfg(test)]
+impl Db {
+    /// A private in-memory SQLite database, for unit tests.
+    pub(crate) fn sqlite_memory() -> Db {
+        Db::connect(&DbUrl::parse("sqlite://").expect("url")).expect("connect")
+    }
+}
+
 impl Drop for Db {
     fn drop(&mut self) {
         let _ = self.close_conn();

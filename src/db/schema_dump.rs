@@ -553,7 +553,7 @@ fn unnamed_key(kind: &str, name: Option<&str>, definition: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::db::{Db, DbUrl};
+    use crate::db::Db;
 
     #[test]
     fn sqlite_ddl_constraint_lines_come_in_one_order() {
@@ -568,7 +568,7 @@ mod tests {
 
     #[test]
     fn sqlite_dump_sees_schema_and_rows() {
-        let mut db = Db::connect(&DbUrl::parse("sqlite://").expect("url")).expect("connect");
+        let mut db = Db::sqlite_memory();
         db.execute(
             "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, x VARCHAR(5) DEFAULT 'a', \
              CONSTRAINT ck_x CHECK (x <> ''))",

@@ -374,15 +374,11 @@ fn affinity_name(decltype: Option<&str>) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::db::{Cell, Db, DbError, DbUrl};
-
-    fn memory() -> Db {
-        Db::connect(&DbUrl::parse("sqlite://").expect("url")).expect("connect")
-    }
+    use crate::db::{Cell, Db, DbError};
 
     #[test]
     fn runs_every_statement_of_the_text_and_sums_their_counts() {
-        let mut db = memory();
+        let mut db = Db::sqlite_memory();
         let out = db
             .run(
                 "CREATE TABLE t (a INTEGER, b TEXT);\n\
@@ -418,7 +414,7 @@ mod tests {
 
     #[test]
     fn values_keep_their_storage_class() {
-        let mut db = memory();
+        let mut db = Db::sqlite_memory();
         let out = db
             .run("SELECT 7 AS i, 1.5 AS f, 'é' AS s, x'00ff' AS b, NULL AS n")
             .expect("select");
@@ -452,7 +448,7 @@ mod tests {
 
     #[test]
     fn an_error_names_sqlites_extended_code_and_stops_the_text() {
-        let mut db = memory();
+        let mut db = Db::sqlite_memory();
         db.execute("CREATE TABLE t (a INTEGER UNIQUE)")
             .expect("ddl");
         let err = db

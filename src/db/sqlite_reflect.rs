@@ -458,15 +458,10 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::DbUrl;
-
-    fn memory() -> Db {
-        Db::connect(&DbUrl::parse("sqlite://").expect("url")).expect("connect")
-    }
 
     #[test]
     fn reflects_what_the_inspector_reports() {
-        let mut db = memory();
+        let mut db = Db::sqlite_memory();
         db.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, k INT, UNIQUE (id, k))")
             .expect("p");
         db.execute(
