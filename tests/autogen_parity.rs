@@ -558,6 +558,50 @@ item = sa.Table("item", metadata,
         dialects: ALTERING,
         ..S
     },
+    // A table in the second schema referring to one in the default schema.
+    // PostgreSQL only: on MariaDB SQLAlchemy writes the referred table
+    // unqualified, so the CREATE TABLE in the second database fails under
+    // both tools (errno 150).
+    Scenario {
+        name: "schemas_cross_fk",
+        shared: r#"
+def include_name(name, type_, parent_names):
+    if type_ == "schema":
+        return name in (None, AUX)
+    return True
+
+configure = dict(include_schemas=True, include_name=include_name)
+"#,
+        base: &[USER],
+        changed: &[
+            USER,
+            r#"
+item = sa.Table("item", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False),
+    schema=AUX,
+)
+"#,
+        ],
+        dialects: &[Kind::Postgres],
+        ..S
+    },
+    // Not on PostgreSQL: Alembic's add_column does not create the enum
+    // type, so the generated revision fails there under both tools
+    // (`type "mood" does not exist`).
+    Scenario {
+        name: "enum_column_added",
+        base: &[USER],
+        changed: &[r#"
+user = sa.Table("user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("mood", sa.Enum("happy", "sad", name="mood"), nullable=True),
+)
+"#],
+        dialects: &[Kind::Sqlite, Kind::Mariadb],
+        ..S
+    },
     Scenario {
         name: "include_object",
         shared: r#"
