@@ -1,56 +1,16 @@
--- args: downgrade 7a1b2c3d4e05:base --sql
+-- args: upgrade 7a1b2c3d4e05:7a1b2c3d4e06 --sql
 -- exit: 0
 BEGIN;
 
--- Running downgrade 7a1b2c3d4e05 -> 7a1b2c3d4e04
+-- Running upgrade 7a1b2c3d4e05 -> 7a1b2c3d4e06
 
-UPDATE public.tasks SET estimate = estimate - 1;
+UPDATE public.tasks SET estimate = estimate + 10;
 
-COMMIT;
+CREATE TYPE task_mood AS ENUM ('calm', 'busy');
 
-DROP INDEX CONCURRENTLY public.ix_tasks_estimate;
+ALTER TABLE public.tasks ADD COLUMN mood task_mood DEFAULT 'calm' NOT NULL;
 
-BEGIN;
-
-UPDATE alembic_version SET version_num='7a1b2c3d4e04' WHERE alembic_version.version_num = '7a1b2c3d4e05';
-
--- Running downgrade 7a1b2c3d4e04 -> 7a1b2c3d4e03
-
-COMMENT ON TABLE public.tasks IS NULL;
-
-ALTER TABLE public.tasks ALTER COLUMN title TYPE TEXT;
-
-ALTER TABLE public.tasks ALTER COLUMN estimate TYPE VARCHAR(10) USING estimate::varchar;
-
-UPDATE alembic_version SET version_num='7a1b2c3d4e03' WHERE alembic_version.version_num = '7a1b2c3d4e04';
-
--- Running downgrade 7a1b2c3d4e03 -> 7a1b2c3d4e02
-
-DROP TABLE events;
-
-UPDATE alembic_version SET version_num='7a1b2c3d4e02' WHERE alembic_version.version_num = '7a1b2c3d4e03';
-
--- Running downgrade 7a1b2c3d4e02 -> 7a1b2c3d4e01
-
-DROP INDEX public.ix_tasks_lower_title;
-
-DROP INDEX public.ix_tasks_open;
-
-DROP INDEX public.ix_tasks_payload;
-
-ALTER TABLE public.tasks DROP COLUMN payload;
-
-UPDATE alembic_version SET version_num='7a1b2c3d4e01' WHERE alembic_version.version_num = '7a1b2c3d4e02';
-
--- Running downgrade 7a1b2c3d4e01 -> 
-
-DROP TABLE public.tasks;
-
-DROP TYPE task_status;
-
-DROP TYPE priority_level;
-
-DELETE FROM alembic_version WHERE alembic_version.version_num = '7a1b2c3d4e01';
+UPDATE alembic_version SET version_num='7a1b2c3d4e06' WHERE alembic_version.version_num = '7a1b2c3d4e05';
 
 COMMIT;
 

@@ -1,15 +1,10 @@
--- args: stamp heads --sql
+-- args: stamp 7a1b2c3d4e01:7a1b2c3d4e06 --sql
 -- exit: 0
 BEGIN;
 
-CREATE TABLE alembic_version (
-    version_num VARCHAR(32) NOT NULL, 
-    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
-);
+-- Running stamp_revision 7a1b2c3d4e01 -> 7a1b2c3d4e06
 
--- Running stamp_revision  -> 7a1b2c3d4e05
-
-INSERT INTO alembic_version (version_num) VALUES ('7a1b2c3d4e05') RETURNING alembic_version.version_num;
+UPDATE alembic_version SET version_num='7a1b2c3d4e06' WHERE alembic_version.version_num = '7a1b2c3d4e01';
 
 COMMIT;
 

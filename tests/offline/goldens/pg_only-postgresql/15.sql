@@ -1,5 +1,5 @@
--- args: stamp heads --sql --purge
+-- args: upgrade 7a1b2:heads --sql --tag release-1
 -- exit: 255
 BEGIN;
 
-FAILED: Can't use --purge with --sql mode
+FAILED: Can't locate revision identified by '7a1b2'

@@ -1,3 +1,5 @@
--- args: upgrade base:heads
+-- args: stamp heads --sql --purge
 -- exit: 255
-FAILED: Range revision not allowed
+BEGIN;
+
+FAILED: Can't use --purge with --sql mode

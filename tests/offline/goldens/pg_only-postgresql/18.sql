@@ -1,5 +1,3 @@
--- args: upgrade nosuchrev:heads --sql
+-- args: downgrade -1 --sql
 -- exit: 255
-BEGIN;
-
-FAILED: Can't locate revision identified by 'nosuchrev'
+FAILED: downgrade with --sql requires <fromrev>:<torev>
