@@ -6,7 +6,10 @@ work with no Python database driver installed.
 
 Parameters are interpolated client-side as literals (``pyformat``), as psycopg2
 and PyMySQL do, and the text is sent with the simple query protocol: several
-statements in one ``execute()`` work as they do with those drivers.
+statements in one ``execute()`` work as they do with those drivers.  On SQLite,
+values Python's sqlite3 binds natively (None, int, float, str, bytes) are bound
+as it binds them, the statement prepared once for all of an ``executemany``'s
+sets; anything else is inlined as a literal.
 Transactions follow each driver's rules: psycopg2 and PyMySQL are always in a
 transaction unless autocommit is on; Python's sqlite3 (legacy mode) opens one
 only before INSERT/UPDATE/DELETE/REPLACE.
@@ -426,6 +429,15 @@ class Connection:
         except _retort.DbError as e:
             _raise(self.dialect, e)
 
+    def _run_bound(self, sql, param_sets):
+        """SQLite: ``sql`` run once per parameter set with the values bound
+        natively, as Python's sqlite3 binds them (one prepare for all sets).
+        None, with nothing run, for values or text it does not take."""
+        try:
+            return _retort.db_execute_bound(self._handle, sql, param_sets)
+        except _retort.DbError as e:
+            _raise(self.dialect, e)
+
     def _before(self, sql):
         if self._autocommit or self._in_tx:
             return
@@ -482,9 +494,15 @@ class Cursor:
 
     def execute(self, operation, parameters=None):
         conn = self.connection
-        sql = interpolate(operation, parameters, conn.dialect)
-        conn._before(sql)
-        description, rows, rowcount, lastrowid = conn._run(sql)
+        result = None
+        if conn.dialect == "sqlite" and parameters and not isinstance(parameters, dict):
+            conn._before(operation)
+            result = conn._run_bound(operation, (parameters,))
+        if result is None:
+            sql = interpolate(operation, parameters, conn.dialect)
+            conn._before(sql)
+            result = conn._run(sql)
+        description, rows, rowcount, lastrowid = result
         self.lastrowid = lastrowid
         self._pos = 0
         if description is None:
@@ -510,6 +528,16 @@ class Cursor:
         ``execute`` of text holding many statements runs them in order and
         stops at the first error).  The rowcount is the total."""
         conn = self.connection
+        if conn.dialect == "sqlite":
+            sets = seq_of_parameters if isinstance(seq_of_parameters, (list, tuple)) else list(seq_of_parameters)
+            result = None
+            if sets:
+                conn._before(operation)
+                result = conn._run_bound(operation, sets)
+            if result is not None:
+                self._finish_many(max(result[2], 0))
+                return self
+            seq_of_parameters = sets
         # PostgreSQL runs a multi-statement query as one implicit
         # transaction: with autocommit on, each statement must stand alone.
         limit = 0 if conn._autocommit and conn.dialect == "postgresql" else _PAGE_CHARS
@@ -524,12 +552,15 @@ class Cursor:
                 page, size = [], 0
         if page:
             total += self._run_page(page)
+        self._finish_many(total)
+        return self
+
+    def _finish_many(self, rowcount):
         self.description = None
         self._rows = []
         self._pos = 0
         self.lastrowid = None
-        self.rowcount = total
-        return self
+        self.rowcount = rowcount
 
     def _run_page(self, statements):
         conn = self.connection

@@ -186,4 +186,17 @@ impl Db {
         };
         result.map_err(|e| self.statement_error(sql, &e))
     }
+    /// SQLite: `sql` (one statement, `?` placeholders) run once per
+    /// parameter set with the values bound, as Python's sqlite3 runs
+    /// `execute`/`executemany` (see `DirectSqlite::run_bound`).  `None`
+    /// when it does not apply (another database, not exactly one statement,
+    /// a set of the wrong length): nothing was run.
+    pub fn run_bound(&mut self, sql: &str, sets: &[Vec<Cell>]) -> Result<Option<Outcome>, DbError> {
+        match self.conn.as_mut() {
+            Some(Conn::Lite(d)) => d
+                .run_bound(sql, sets)
+                .map_err(|e| self.statement_error(sql, &Failure::Lite(e))),
+            _ => Ok(None),
+        }
+    }
 }

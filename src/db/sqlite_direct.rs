@@ -93,10 +93,7 @@ impl DirectSqlite {
             let rest = &bytes[offset..];
             let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
             let mut tail: *const c_char = ptr::null();
-            let len = c_int::try_from(rest.len()).map_err(|_| LiteError {
-                code: ffi::SQLITE_TOOBIG,
-                message: "statement too long".to_string(),
-            })?;
+            let len = c_int::try_from(rest.len()).map_err(|_| too_big())?;
             // SAFETY: `rest` is valid for `len` bytes; SQLite sets `tail`
             // within it (or to its end).
             let rc = unsafe {
@@ -149,6 +146,100 @@ impl DirectSqlite {
             out.columns = first_columns;
         }
         Ok(out)
+    }
+
+    /// `sql`, one statement with `?` placeholders, run once per parameter
+    /// set with the values bound (Python's sqlite3 `execute` and
+    /// `executemany`): prepared once, the rows of every run returned, the
+    /// counts summed.  `None`, with nothing run, when the text holds more
+    /// or less than one statement or a set's length differs from the
+    /// statement's placeholder count: the caller then goes its own way.
+    pub(super) fn run_bound(
+        &mut self,
+        sql: &str,
+        sets: &[Vec<Cell>],
+    ) -> Result<Option<Outcome>, LiteError> {
+        let db = self.db();
+        let Some(stmt) = self.prepare_one(sql)? else {
+            return Ok(None);
+        };
+        let mut stepper = Stepper { db, stmt };
+        let expected = stepper.bind_count();
+        let mut run_all = || {
+            if sets.iter().any(|set| set.len() != expected) {
+                return Ok(None);
+            }
+            let mut out = Outcome::default();
+            for set in sets {
+                stepper.bind_cells(set)?;
+                while stepper.step()? {
+                    if out.columns.is_none() {
+                        out.columns = Some(stepper.columns());
+                    }
+                    out.rows.push(stepper.cells());
+                }
+                out.rows_affected += stepper.changes();
+                out.last_insert_id = Some(stepper.last_insert_rowid());
+                stepper.reset();
+            }
+            if out.columns.is_none() && stepper.column_count() > 0 && returns_rows(sql) {
+                out.columns = Some(stepper.columns());
+            }
+            Ok(Some(out))
+        };
+        let result = run_all();
+        // SAFETY: `stmt` came from prepare and is finalized once.
+        unsafe { ffi::sqlite3_finalize(stmt) };
+        result
+    }
+
+    /// The one statement of `sql`, prepared; `None` when it holds none or
+    /// several (anything but whitespace and comments after the first).
+    fn prepare_one(&mut self, sql: &str) -> Result<Option<*mut ffi::sqlite3_stmt>, LiteError> {
+        let db = self.db();
+        let mut first = None;
+        let mut offset = 0usize;
+        let bytes = sql.as_bytes();
+        while offset < bytes.len() {
+            let rest = &bytes[offset..];
+            let len = c_int::try_from(rest.len()).map_err(|_| too_big())?;
+            let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
+            let mut tail: *const c_char = ptr::null();
+            // SAFETY: as in `each_statement`.
+            let rc = unsafe {
+                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail)
+            };
+            if rc != ffi::SQLITE_OK {
+                return match first {
+                    None => Err(last_error(db)),
+                    // A second statement that may need the first to run.
+                    Some(s) => {
+                        // SAFETY: prepared above, finalized once.
+                        unsafe { ffi::sqlite3_finalize(s) };
+                        Ok(None)
+                    }
+                };
+            }
+            offset += if tail.is_null() {
+                rest.len()
+            } else {
+                (tail as usize).saturating_sub(rest.as_ptr() as usize)
+            };
+            if stmt.is_null() {
+                continue;
+            }
+            if let Some(s) = first {
+                // A second statement: not ours to bind.
+                // SAFETY: both prepared above, each finalized once.
+                unsafe {
+                    ffi::sqlite3_finalize(s);
+                    ffi::sqlite3_finalize(stmt);
+                }
+                return Ok(None);
+            }
+            first = Some(stmt);
+        }
+        Ok(first)
     }
 
     /// Rows affected by `sql` (see `Db::execute`).
@@ -232,6 +323,56 @@ impl Stepper {
             }
         }
         Ok(())
+    }
+
+    /// How many parameters the statement takes.
+    fn bind_count(&self) -> usize {
+        // SAFETY: `stmt` is live.
+        usize::try_from(unsafe { ffi::sqlite3_bind_parameter_count(self.stmt) }).unwrap_or(0)
+    }
+
+    /// Bind `values` to parameters 1..=n, each in its storage class.
+    fn bind_cells(&mut self, values: &[Cell]) -> Result<(), LiteError> {
+        for (i, value) in values.iter().enumerate() {
+            let index = c_int::try_from(i + 1).unwrap_or(c_int::MAX);
+            // SAFETY: `stmt` is live and reset; SQLite copies text and
+            // blobs (SQLITE_TRANSIENT) before returning.
+            let rc = unsafe {
+                match value {
+                    Cell::Null => ffi::sqlite3_bind_null(self.stmt, index),
+                    Cell::Int(v) => ffi::sqlite3_bind_int64(self.stmt, index, *v),
+                    Cell::Float(v) => ffi::sqlite3_bind_double(self.stmt, index, *v),
+                    Cell::Text(v) => ffi::sqlite3_bind_text64(
+                        self.stmt,
+                        index,
+                        v.as_ptr().cast(),
+                        v.len() as u64,
+                        ffi::SQLITE_TRANSIENT(),
+                        ffi::SQLITE_UTF8 as u8,
+                    ),
+                    Cell::Bytes(v) => ffi::sqlite3_bind_blob64(
+                        self.stmt,
+                        index,
+                        v.as_ptr().cast(),
+                        v.len() as u64,
+                        ffi::SQLITE_TRANSIENT(),
+                    ),
+                }
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(last_error(self.db));
+            }
+        }
+        Ok(())
+    }
+
+    /// Ready the statement for its next run.
+    fn reset(&mut self) {
+        // SAFETY: `stmt` is live; a failed step's error was taken already.
+        unsafe {
+            ffi::sqlite3_reset(self.stmt);
+            ffi::sqlite3_clear_bindings(self.stmt);
+        }
     }
 
     /// Step once: `true` when a row is ready.
@@ -332,6 +473,13 @@ impl Stepper {
             return &[];
         }
         std::slice::from_raw_parts(p.cast(), n)
+    }
+}
+
+fn too_big() -> LiteError {
+    LiteError {
+        code: ffi::SQLITE_TOOBIG,
+        message: "statement too long".to_string(),
     }
 }
 
@@ -470,6 +618,105 @@ mod tests {
         assert!(
             err.to_string().contains("near \"SELEC\": syntax error"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn bound_sets_run_one_prepared_statement_each_value_in_its_class() {
+        let mut db = Db::sqlite_memory();
+        db.execute("CREATE TABLE t (a INTEGER, b TEXT, c REAL, d BLOB, e)")
+            .expect("ddl");
+        let row = |i: i64| {
+            vec![
+                Cell::Int(i),
+                Cell::Text(format!("it's {i}")),
+                Cell::Float(i as f64 / 4.0),
+                Cell::Bytes(vec![0, u8::try_from(i).unwrap_or(0)]),
+                Cell::Null,
+            ]
+        };
+        let out = db
+            .run_bound(
+                "INSERT INTO t VALUES (?, ?, ?, ?, ?)",
+                &[row(1), row(2), row(3)],
+            )
+            .expect("insert")
+            .expect("bound");
+        assert_eq!(out.rows_affected, 3);
+        assert_eq!(out.last_insert_id, Some(3));
+        assert!(out.columns.is_none());
+        let back = db
+            .run_bound(
+                "SELECT * FROM t WHERE a >= ? ORDER BY a",
+                &[vec![Cell::Int(2)]],
+            )
+            .expect("select")
+            .expect("bound");
+        assert_eq!(back.rows, [row(2), row(3)]);
+        // Text bound where the column has INTEGER affinity is converted, as
+        // a literal would be.
+        db.run_bound(
+            "INSERT INTO t (a) VALUES (?)",
+            &[vec![Cell::Text("42".into())]],
+        )
+        .expect("insert")
+        .expect("bound");
+        assert_eq!(
+            db.run("SELECT typeof(a) FROM t WHERE a = 42")
+                .expect("select")
+                .rows,
+            [[Cell::Text("integer".to_string())]]
+        );
+    }
+
+    #[test]
+    fn bound_run_declines_what_it_cannot_bind_without_running_anything() {
+        let mut db = Db::sqlite_memory();
+        db.execute("CREATE TABLE t (a INTEGER)").expect("ddl");
+        let one = vec![Cell::Int(1)];
+        // Two statements, none, or a set of the wrong length: nothing runs.
+        for (sql, sets) in [
+            (
+                "INSERT INTO t VALUES (?); INSERT INTO t VALUES (2)",
+                vec![one.clone()],
+            ),
+            (
+                "CREATE TABLE u (a); INSERT INTO u VALUES (?)",
+                vec![one.clone()],
+            ),
+            ("  -- nothing\n", vec![one.clone()]),
+            (
+                "INSERT INTO t VALUES (?)",
+                vec![one.clone(), vec![Cell::Int(1), Cell::Int(2)]],
+            ),
+        ] {
+            assert!(
+                db.run_bound(sql, &sets).expect("declined").is_none(),
+                "{sql}"
+            );
+        }
+        assert!(db.run("SELECT a FROM t").expect("select").rows.is_empty());
+        // A trailing semicolon and comment are still one statement.
+        assert!(db
+            .run_bound("INSERT INTO t VALUES (?); -- done\n", &[one])
+            .expect("insert")
+            .is_some());
+        // An error stops at the failing set: the earlier ones stay.
+        db.execute("CREATE UNIQUE INDEX u ON t (a)").expect("ddl");
+        let err = db
+            .run_bound(
+                "INSERT INTO t VALUES (?)",
+                &[vec![Cell::Int(5)], vec![Cell::Int(1)], vec![Cell::Int(6)]],
+            )
+            .expect_err("duplicate");
+        assert!(
+            err.to_string().contains("UNIQUE constraint failed: t.a"),
+            "{err}"
+        );
+        assert_eq!(
+            db.query_strings("SELECT a FROM t ORDER BY a")
+                .expect("select"),
+            [[Some("1".to_string())], [Some("5".to_string())]]
         );
     }
 }

@@ -5,10 +5,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::db::{
-    Backend, Cell, Db, DbError, DbUrl, Dialect, HistoryRow, HistoryTable, MigrationLock,
+    Backend, Cell, Db, DbError, DbUrl, Dialect, HistoryRow, HistoryTable, MigrationLock, Outcome,
     ReflectError, VersionTable, HISTORY_TABLE,
 };
 use crate::ddl::{BatchError, BatchErrorKind, BatchPlan, Operation, RenderOptions};
@@ -84,6 +84,71 @@ type Described = (Option<Vec<(String, String)>>, Py<PyList>, i64, Option<i64>);
 #[pyfunction]
 fn db_execute(py: Python<'_>, handle: usize, sql: &str) -> PyResult<Described> {
     let outcome = with_db(handle, |db| db.run(sql).map_err(|e| db_err(&e)))?;
+    described(py, outcome)
+}
+
+/// SQLite: `sql` run once per parameter set of `sets` with the values
+/// bound, not inlined.  `None`, with nothing run, when a set is not a tuple
+/// or list, holds a value that is not None/int/float/str/bytes, or does not
+/// fit the statement (see `Db::run_bound`): the shim then inlines literals.
+#[pyfunction]
+fn db_execute_bound(
+    py: Python<'_>,
+    handle: usize,
+    sql: &str,
+    sets: &Bound<'_, PyAny>,
+) -> PyResult<Option<Described>> {
+    let Some(sets) = bindable_sets(sets)? else {
+        return Ok(None);
+    };
+    match with_db(handle, |db| {
+        db.run_bound(sql, &sets).map_err(|e| db_err(&e))
+    })? {
+        Some(outcome) => described(py, outcome).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Each parameter set as SQLite values, or `None` if one is not bindable.
+fn bindable_sets(sets: &Bound<'_, PyAny>) -> PyResult<Option<Vec<Vec<Cell>>>> {
+    let mut out = Vec::new();
+    for set in sets.try_iter()? {
+        let set = set?;
+        if !(set.is_instance_of::<PyTuple>() || set.is_instance_of::<PyList>()) {
+            return Ok(None);
+        }
+        let mut cells = Vec::with_capacity(set.len()?);
+        for value in set.try_iter()? {
+            match bindable(&value?) {
+                Some(cell) => cells.push(cell),
+                None => return Ok(None),
+            }
+        }
+        out.push(cells);
+    }
+    Ok(Some(out))
+}
+
+/// What Python's sqlite3 binds without an adapter: None, int (bool too) in
+/// 64 bits, float, str, bytes.
+fn bindable(value: &Bound<'_, PyAny>) -> Option<Cell> {
+    if value.is_none() {
+        Some(Cell::Null)
+    } else if value.is_instance_of::<PyInt>() {
+        value.extract::<i64>().ok().map(Cell::Int)
+    } else if value.is_instance_of::<PyFloat>() {
+        value.extract::<f64>().ok().map(Cell::Float)
+    } else if let Ok(s) = value.cast::<PyString>() {
+        s.to_str().ok().map(|s| Cell::Text(s.to_string()))
+    } else if let Ok(b) = value.cast::<PyBytes>() {
+        Some(Cell::Bytes(b.as_bytes().to_vec()))
+    } else {
+        None
+    }
+}
+
+/// An outcome as the shim's cursor takes it: (columns, rows, count, last id).
+fn described(py: Python<'_>, outcome: Outcome) -> PyResult<Described> {
     let rows = PyList::empty(py);
     for row in &outcome.rows {
         let cells: Vec<Bound<'_, PyAny>> = row
@@ -493,6 +558,7 @@ pub(super) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     m.add("DbError", py.get_type::<DbErrorPy>())?;
     m.add_function(wrap_pyfunction!(db_connect, &m)?)?;
     m.add_function(wrap_pyfunction!(db_execute, &m)?)?;
+    m.add_function(wrap_pyfunction!(db_execute_bound, &m)?)?;
     m.add_function(wrap_pyfunction!(db_close, &m)?)?;
     m.add_function(wrap_pyfunction!(lock_migrations, &m)?)?;
     m.add_function(wrap_pyfunction!(history_sql, &m)?)?;
