@@ -43,6 +43,16 @@ const S: Scenario = Scenario {
     dialects: ALL,
 };
 
+/// env.py settings comparing the default schema and `AUX` only.
+const SECOND_SCHEMA_INCLUDED: &str = r#"
+def include_name(name, type_, parent_names):
+    if type_ == "schema":
+        return name in (None, AUX)
+    return True
+
+configure = dict(include_schemas=True, include_name=include_name)
+"#;
+
 const USER: &str = r#"
 user = sa.Table("user", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -534,14 +544,7 @@ CONVENTION = {
     },
     Scenario {
         name: "schemas",
-        shared: r#"
-def include_name(name, type_, parent_names):
-    if type_ == "schema":
-        return name in (None, AUX)
-    return True
-
-configure = dict(include_schemas=True, include_name=include_name)
-"#,
+        shared: SECOND_SCHEMA_INCLUDED,
         base: &[USER],
         changed: &[
             USER,
@@ -564,14 +567,7 @@ item = sa.Table("item", metadata,
     // both tools (errno 150).
     Scenario {
         name: "schemas_cross_fk",
-        shared: r#"
-def include_name(name, type_, parent_names):
-    if type_ == "schema":
-        return name in (None, AUX)
-    return True
-
-configure = dict(include_schemas=True, include_name=include_name)
-"#,
+        shared: SECOND_SCHEMA_INCLUDED,
         base: &[USER],
         changed: &[
             USER,

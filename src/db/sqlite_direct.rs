@@ -87,26 +87,9 @@ impl DirectSqlite {
         mut on_statement: impl FnMut(&mut Stepper) -> Result<(), LiteError>,
     ) -> Result<(), LiteError> {
         let db = self.db();
-        let bytes = sql.as_bytes();
         let mut offset = 0usize;
-        while offset < bytes.len() {
-            let rest = &bytes[offset..];
-            let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
-            let mut tail: *const c_char = ptr::null();
-            let len = c_int::try_from(rest.len()).map_err(|_| too_big())?;
-            // SAFETY: `rest` is valid for `len` bytes; SQLite sets `tail`
-            // within it (or to its end).
-            let rc = unsafe {
-                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail)
-            };
-            if rc != ffi::SQLITE_OK {
-                return Err(last_error(db));
-            }
-            offset += if tail.is_null() {
-                rest.len()
-            } else {
-                (tail as usize).saturating_sub(rest.as_ptr() as usize)
-            };
+        while offset < sql.len() {
+            let stmt = prepare_at(db, sql, &mut offset)?;
             if stmt.is_null() {
                 // Only whitespace or comments were left.
                 continue;
@@ -132,15 +115,7 @@ impl DirectSqlite {
             if first_columns.is_none() && st.column_count() > 0 {
                 first_columns = Some(st.columns());
             }
-            while st.step()? {
-                if out.rows.is_empty() {
-                    out.columns = Some(st.columns());
-                }
-                out.rows.push(st.cells());
-            }
-            out.rows_affected += st.changes();
-            out.last_insert_id = Some(st.last_insert_rowid());
-            Ok(())
+            st.collect_into(&mut out)
         })?;
         if out.columns.is_none() && returns_rows(sql) {
             out.columns = first_columns;
@@ -172,14 +147,7 @@ impl DirectSqlite {
             let mut out = Outcome::default();
             for set in sets {
                 stepper.bind_cells(set)?;
-                while stepper.step()? {
-                    if out.columns.is_none() {
-                        out.columns = Some(stepper.columns());
-                    }
-                    out.rows.push(stepper.cells());
-                }
-                out.rows_affected += stepper.changes();
-                out.last_insert_id = Some(stepper.last_insert_rowid());
+                stepper.collect_into(&mut out)?;
                 stepper.reset();
             }
             if out.columns.is_none() && stepper.column_count() > 0 && returns_rows(sql) {
@@ -199,31 +167,16 @@ impl DirectSqlite {
         let db = self.db();
         let mut first = None;
         let mut offset = 0usize;
-        let bytes = sql.as_bytes();
-        while offset < bytes.len() {
-            let rest = &bytes[offset..];
-            let len = c_int::try_from(rest.len()).map_err(|_| too_big())?;
-            let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
-            let mut tail: *const c_char = ptr::null();
-            // SAFETY: as in `each_statement`.
-            let rc = unsafe {
-                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail)
-            };
-            if rc != ffi::SQLITE_OK {
-                return match first {
-                    None => Err(last_error(db)),
-                    // A second statement that may need the first to run.
-                    Some(s) => {
-                        // SAFETY: prepared above, finalized once.
-                        unsafe { ffi::sqlite3_finalize(s) };
-                        Ok(None)
-                    }
-                };
-            }
-            offset += if tail.is_null() {
-                rest.len()
-            } else {
-                (tail as usize).saturating_sub(rest.as_ptr() as usize)
+        while offset < sql.len() {
+            let stmt = match (prepare_at(db, sql, &mut offset), first) {
+                (Ok(stmt), _) => stmt,
+                (Err(e), None) => return Err(e),
+                // A second statement that may need the first to run.
+                (Err(_), Some(s)) => {
+                    // SAFETY: prepared below, finalized once.
+                    unsafe { ffi::sqlite3_finalize(s) };
+                    return Ok(None);
+                }
             };
             if stmt.is_null() {
                 continue;
@@ -375,6 +328,20 @@ impl Stepper {
         }
     }
 
+    /// Step to the end, adding the rows (and, at the first row, their
+    /// columns), `changes()` and the last insert rowid to `out`.
+    fn collect_into(&mut self, out: &mut Outcome) -> Result<(), LiteError> {
+        while self.step()? {
+            if out.rows.is_empty() {
+                out.columns = Some(self.columns());
+            }
+            out.rows.push(self.cells());
+        }
+        out.rows_affected += self.changes();
+        out.last_insert_id = Some(self.last_insert_rowid());
+        Ok(())
+    }
+
     /// Step once: `true` when a row is ready.
     fn step(&mut self) -> Result<bool, LiteError> {
         // SAFETY: `stmt` is a live prepared statement.
@@ -474,6 +441,32 @@ impl Stepper {
         }
         std::slice::from_raw_parts(p.cast(), n)
     }
+}
+
+/// Prepare the statement of `sql` that starts at `*offset` and move
+/// `*offset` past it: null when only whitespace or comments were left.
+fn prepare_at(
+    db: *mut ffi::sqlite3,
+    sql: &str,
+    offset: &mut usize,
+) -> Result<*mut ffi::sqlite3_stmt, LiteError> {
+    let rest = &sql.as_bytes()[*offset..];
+    let len = c_int::try_from(rest.len()).map_err(|_| too_big())?;
+    let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
+    let mut tail: *const c_char = ptr::null();
+    // SAFETY: `rest` is valid for `len` bytes; SQLite sets `tail` within it
+    // (or to its end).
+    let rc =
+        unsafe { ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail) };
+    if rc != ffi::SQLITE_OK {
+        return Err(last_error(db));
+    }
+    *offset += if tail.is_null() {
+        rest.len()
+    } else {
+        (tail as usize).saturating_sub(rest.as_ptr() as usize)
+    };
+    Ok(stmt)
 }
 
 fn too_big() -> LiteError {
