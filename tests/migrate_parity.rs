@@ -74,13 +74,16 @@ parity_tests! {
     sqlite_core_ops: Sqlite "core_ops";
     sqlite_data_ops: Sqlite "data_ops";
     sqlite_branches: Sqlite "branches";
+    sqlite_conn_shim: Sqlite "conn_shim";
     postgres_core_ops: Postgres "core_ops";
     postgres_data_ops: Postgres "data_ops";
     postgres_branches: Postgres "branches";
+    postgres_conn_shim: Postgres "conn_shim";
     postgres_pg_only: Postgres "pg_only";
     mariadb_core_ops: Mariadb "core_ops";
     mariadb_data_ops: Mariadb "data_ops";
     mariadb_branches: Mariadb "branches";
+    mariadb_conn_shim: Mariadb "conn_shim";
     mariadb_mysql_only: Mariadb "mysql_only";
     mariadb_mysql_failure: Mariadb "mysql_failure";
 }
