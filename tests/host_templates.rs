@@ -10,7 +10,8 @@
 //! `config.get_alembic_option` returns) so that every command runs it in
 //! retort's Python host.  `examples/homegpu/backend` (an env.py that reads
 //! `DATABASE_URL` through the application's config) checks the database
-//! commands that read the version table through env.py.
+//! commands that read the version table through env.py.  The async template
+//! also runs `tests/fixtures/migrate/run_async` (`op.run_async`).
 //!
 //! After every command both tools must agree on the exit code, stdout, the
 //! log lines on stderr and a snapshot of the database (schema, rows and
@@ -164,21 +165,25 @@ fn alembic_init(alembic: &Path, template: Template, dir: &Path) {
     );
 }
 
-/// A project of `template` with core_ops' scripts and one ini per twin.
+/// A project of `template` with the scripts of `tests/fixtures/migrate/<fixture>`
+/// and one ini per twin.
 fn project(
     alembic: &Path,
     template: Template,
     edited: bool,
     kind: Kind,
     twins: &Twins,
+    fixture: &str,
 ) -> MigProject {
     let tmp = tempfile::tempdir().expect("tempdir");
     // Symlink-free, so both tools see the same paths.
     let dir = std::fs::canonicalize(tmp.path()).expect("canonicalize");
     alembic_init(alembic, template, &dir);
     let versions = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/migrate/core_ops/migrations/versions");
-    for entry in std::fs::read_dir(&versions).expect("read core_ops versions") {
+        .join("tests/fixtures/migrate")
+        .join(fixture)
+        .join("migrations/versions");
+    for entry in std::fs::read_dir(&versions).expect("read the fixture's versions") {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "py") {
             let name = path.file_name().expect("file name");
@@ -289,9 +294,44 @@ fn template(kind: Kind, template: Template, edited: bool) {
     let Some(twins) = Twins::create(kind, &alembic) else {
         return;
     };
-    let mut project = project(&alembic, template, edited, kind, &twins);
+    let mut project = project(&alembic, template, edited, kind, &twins, "core_ops");
     project.steps = Some(steps(COMMANDS));
     Parity::new(label, kind, &twins, project, alembic).run();
+}
+
+/// `op.run_async` under the async template: the coroutine runs on the
+/// migration's AsyncConnection and writes through it (under the generic
+/// template the same script takes Alembic's ValueError path, see
+/// `tests/migrate_parity.rs`).
+fn run_async(kind: Kind) {
+    let label = "alembic init -t async, op.run_async".to_string();
+    if !gate(&label) {
+        return;
+    }
+    let Some(alembic) = alembic_bin() else { return };
+    if !driver_available(&alembic, async_driver(kind)) {
+        return;
+    }
+    let Some(twins) = Twins::create(kind, &alembic) else {
+        return;
+    };
+    let project = project(&alembic, Template::Async, false, kind, &twins, "run_async");
+    Parity::new(label, kind, &twins, project, alembic).run();
+}
+
+#[test]
+fn sqlite_async_run_async() {
+    run_async(Kind::Sqlite);
+}
+
+#[test]
+fn postgres_async_run_async() {
+    run_async(Kind::Postgres);
+}
+
+#[test]
+fn mariadb_async_run_async() {
+    run_async(Kind::Mariadb);
 }
 
 macro_rules! template_tests {

@@ -250,6 +250,9 @@ def engine_from_config(configuration, prefix="sqlalchemy.", **kwargs):
     return create_engine(url, **options)
 
 
+_ASYNC_KEY = "retort.async_connection"
+
+
 class AsyncConnection:
     """What ``AsyncEngine.connect()`` yields, over a synchronous connection."""
 
@@ -257,12 +260,21 @@ class AsyncConnection:
         self.sync_connection = sync_connection
         self.sync_engine = sync_connection.engine
         self.dialect = sync_connection.dialect
+        # op.run_async finds it again from the connection env.py hands to
+        # run_sync, as SQLAlchemy's proxy lookup does.
+        sync_connection.info[_ASYNC_KEY] = self
 
     async def run_sync(self, fn, *args, **kw):
         return fn(self.sync_connection, *args, **kw)
 
     async def execute(self, statement, parameters=None, **kw):
         return self.sync_connection.execute(statement, parameters, **kw)
+
+    async def scalar(self, statement, parameters=None, **kw):
+        return self.sync_connection.scalar(statement, parameters, **kw)
+
+    async def scalars(self, statement, parameters=None, **kw):
+        return self.sync_connection.scalars(statement, parameters, **kw)
 
     async def exec_driver_sql(self, statement, parameters=None, **kw):
         return self.sync_connection.exec_driver_sql(statement, parameters, **kw)
@@ -355,6 +367,31 @@ class AsyncEngine:
 
     async def dispose(self, close=True):
         self.sync_engine.dispose(close)
+
+
+def async_connection_for(sync_connection):
+    """The AsyncConnection an async env.py opened over ``sync_connection``,
+    or None when env.py used a synchronous engine."""
+    info = getattr(sync_connection, "info", None)
+    return info.get(_ASYNC_KEY) if isinstance(info, dict) else None
+
+
+def run_coroutine(coro):
+    """Runs ``coro`` to its end on this thread.  Our async connection's
+    methods never suspend, so nothing needs the event loop env.py is
+    already inside; a bare ``asyncio.sleep(0)`` is stepped over.  Awaiting
+    anything else (a real future, another driver) cannot complete here."""
+    try:
+        while True:
+            waited = coro.send(None)
+            if waited is not None:
+                coro.close()
+                raise NotImplementedError(
+                    "op.run_async: the coroutine awaited %r; retort's async connections run "
+                    "synchronously, so only awaits on the connection it was given can complete" % (waited,)
+                )
+    except StopIteration as done:
+        return done.value
 
 
 def create_async_engine(url, **kw):

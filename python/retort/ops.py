@@ -756,14 +756,17 @@ class Operations:
         self.runtime.execute(sqltext)
 
     def run_async(self, async_function, *args, **kw_args):
-        bind = self.get_bind()
-        if bind is None or not getattr(bind.dialect, "is_async", False):
-            raise NotImplementedError("run_async needs an async engine, which retort does not provide yet")
-        from sqlalchemy.ext.asyncio import AsyncConnection
-        from sqlalchemy.util import await_only
+        # Alembic's checks and messages: offline, get_bind() is a mock
+        # connection of a sync dialect; online it needs env.py's async engine.
+        from . import dialects
 
-        async_conn = AsyncConnection._retrieve_proxy_for_target(bind)
-        return await_only(async_function(async_conn, *args, **kw_args))
+        bind = self.get_bind()
+        if bind is None:
+            raise NotImplementedError("Cannot call run_async in SQL mode")
+        async_conn = None if self.runtime.as_sql else dialects.async_connection_for(bind)
+        if async_conn is None:
+            raise ValueError("Cannot call run_async with a sync engine")
+        return dialects.run_coroutine(async_function(async_conn, *args, **kw_args))
 
     # -- tables ---------------------------------------------------------
     def create_table(self, table_name, *columns, if_not_exists=None, **kw):
