@@ -1,8 +1,13 @@
 """``alembic.operations`` for migration scripts run by retort."""
 
 from retort.ops import BatchOperations
+from retort.ops import MigrateOperation
 from retort.ops import Operations
 
 from . import ops  # noqa: F401
 
-__all__ = ["Operations", "BatchOperations"]
+# Alembic's base of Operations and BatchOperations; retort's BatchOperations
+# derives from Operations, so the base is Operations itself.
+AbstractOperations = Operations
+
+__all__ = ["AbstractOperations", "Operations", "BatchOperations", "MigrateOperation"]
