@@ -77,12 +77,14 @@ parity_tests! {
     sqlite_conn_shim: Sqlite "conn_shim";
     sqlite_run_async_sync_env: Sqlite "run_async";
     sqlite_more_ops: Sqlite "more_ops";
+    sqlite_per_migration_tx: Sqlite "per_migration_tx";
     postgres_core_ops: Postgres "core_ops";
     postgres_data_ops: Postgres "data_ops";
     postgres_branches: Postgres "branches";
     postgres_conn_shim: Postgres "conn_shim";
     postgres_run_async_sync_env: Postgres "run_async";
     postgres_more_ops: Postgres "more_ops";
+    postgres_per_migration_tx: Postgres "per_migration_tx";
     postgres_pg_only: Postgres "pg_only";
     mariadb_core_ops: Mariadb "core_ops";
     mariadb_data_ops: Mariadb "data_ops";
@@ -90,6 +92,7 @@ parity_tests! {
     mariadb_conn_shim: Mariadb "conn_shim";
     mariadb_run_async_sync_env: Mariadb "run_async";
     mariadb_more_ops: Mariadb "more_ops";
+    mariadb_per_migration_tx: Mariadb "per_migration_tx";
     mariadb_mysql_only: Mariadb "mysql_only";
     mariadb_mysql_failure: Mariadb "mysql_failure";
 }
