@@ -284,6 +284,35 @@ fn template(kind: Kind, template: Template, edited: bool) {
         template.name(),
         if edited { " (env.py edited)" } else { "" }
     );
+    walk(
+        label,
+        kind,
+        template,
+        edited,
+        "core_ops",
+        Some(steps(COMMANDS)),
+    );
+}
+
+/// `op.run_async` under the async template: the coroutine runs on the
+/// migration's AsyncConnection and writes through it (under the generic
+/// template the same script takes Alembic's ValueError path, see
+/// `tests/migrate_parity.rs`).  The default walk.
+fn run_async(kind: Kind) {
+    let label = "alembic init -t async, op.run_async".to_string();
+    walk(label, kind, Template::Async, false, "run_async", None);
+}
+
+/// A `template` project with `fixture`'s scripts, walked by both tools
+/// (`steps`, or the default walk) unless a gate, tool or driver is missing.
+fn walk(
+    label: String,
+    kind: Kind,
+    template: Template,
+    edited: bool,
+    fixture: &str,
+    steps: Option<Vec<Step>>,
+) {
     if !gate(&label) {
         return;
     }
@@ -294,28 +323,8 @@ fn template(kind: Kind, template: Template, edited: bool) {
     let Some(twins) = Twins::create(kind, &alembic) else {
         return;
     };
-    let mut project = project(&alembic, template, edited, kind, &twins, "core_ops");
-    project.steps = Some(steps(COMMANDS));
-    Parity::new(label, kind, &twins, project, alembic).run();
-}
-
-/// `op.run_async` under the async template: the coroutine runs on the
-/// migration's AsyncConnection and writes through it (under the generic
-/// template the same script takes Alembic's ValueError path, see
-/// `tests/migrate_parity.rs`).
-fn run_async(kind: Kind) {
-    let label = "alembic init -t async, op.run_async".to_string();
-    if !gate(&label) {
-        return;
-    }
-    let Some(alembic) = alembic_bin() else { return };
-    if !driver_available(&alembic, async_driver(kind)) {
-        return;
-    }
-    let Some(twins) = Twins::create(kind, &alembic) else {
-        return;
-    };
-    let project = project(&alembic, Template::Async, false, kind, &twins, "run_async");
+    let mut project = project(&alembic, template, edited, kind, &twins, fixture);
+    project.steps = steps;
     Parity::new(label, kind, &twins, project, alembic).run();
 }
 
