@@ -147,8 +147,13 @@ def literal(value, dialect):
         return str(int(value))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
+            if dialect == "sqlite":
+                # What SQLite stores when Python's sqlite3 binds them.
+                return "NULL" if value != value else ("9e999" if value > 0 else "-9e999")
+            if dialect == "mysql":
+                raise ProgrammingError("%r can not be used with MySQL" % value)  # PyMySQL's refusal
             text = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
-            return "'%s'::float8" % text if dialect == "postgresql" else "'%s'" % text
+            return "'%s'::float8" % text
         return repr(value)
     if isinstance(value, decimal.Decimal):
         return str(value) if value.is_finite() else "'NaN'::numeric"
