@@ -200,33 +200,81 @@ def literal(value, dialect):
     return quote(str(value))
 
 
-_QMARK_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?", re.S)
+def _type_name(kind):
+    """The name Python's sqlite3 gives a type in its errors (the C ``tp_name``:
+    ``module.Name`` for built-in extension types, the bare name otherwise)."""
+    if kind.__flags__ & (1 << 9) or kind.__module__ == "builtins":  # Py_TPFLAGS_HEAPTYPE
+        return kind.__name__
+    return "%s.%s" % (kind.__module__, kind.__name__)
 
 
-def _qmark(sql, params, dialect):
-    values = iter(params)
+def _sqlite_literal(value, index):
+    """Parameter ``index`` as SQLite literal text: what Python's sqlite3 (3.11)
+    binds, or its refusal.  The values it binds natively mostly go to
+    ``_retort.db_execute_bound`` instead; these are the sets that cannot."""
+    kind = type(value)
+    # sqlite3's default adapters, looked up by exact type.
+    if kind is datetime.datetime:
+        value = value.isoformat(" ")
+    elif kind is datetime.date:
+        value = value.isoformat()
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return str(int(value))
+    if isinstance(value, float):
+        return literal(float(value), "sqlite")
+    if isinstance(value, str):
+        text = value.encode("utf-8")  # lone surrogates raise, as in sqlite3
+        if b"\0" in text:  # a literal would end at the NUL
+            return "CAST(X'%s' AS TEXT)" % text.hex()
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "X'%s'" % bytes(value).hex()
+    raise ProgrammingError("Error binding parameter %d: type '%s' is not supported" % (index, _type_name(kind)))
 
-    def sub(m):
-        if m.group() != "?":
-            return m.group()
-        try:
-            return literal(next(values), dialect)
-        except StopIteration:
-            raise ProgrammingError("Incorrect number of bindings supplied.") from None
 
-    return _QMARK_TOKENS.sub(sub, sql)
+# Quoted strings, identifiers and comments, which hold no parameters; then the
+# parameters themselves (qmark, named).
+_SQLITE_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?|:\w+", re.S)
+
+
+def _sqlite_inline(sql, params):
+    """``sql`` with Python's sqlite3 parameters (``?`` from a sequence, or
+    ``:name`` from a mapping) written in as literals, with its errors."""
+    named = isinstance(params, dict)
+    spots = [m for m in _SQLITE_TOKENS.finditer(sql) if m.group()[0] in "?:"]
+    if not named:
+        spots = [m for m in spots if m.group() == "?"]
+        if len(spots) != len(params):
+            raise ProgrammingError(
+                "Incorrect number of bindings supplied. The current statement uses %d, and there are %d supplied."
+                % (len(spots), len(params))
+            )
+    out, last = [], 0
+    for index, m in enumerate(spots, 1):
+        if named:
+            name = m.group()[1:]
+            if name not in params:
+                raise ProgrammingError("You did not supply a value for binding parameter :%s." % name)
+            value = params[name]
+        else:
+            value = params[index - 1]
+        out.append(sql[last : m.start()])
+        out.append(_sqlite_literal(value, index))
+        last = m.end()
+    out.append(sql[last:])
+    return "".join(out)
 
 
 def interpolate(sql, params, dialect):
     if params is None:
         return sql
     if dialect == "sqlite":
-        # Python's sqlite3 binds qmark parameters; nothing to do without any.
-        if isinstance(params, dict):
-            if not params:
-                return sql
-            return re.sub(r":(\w+)", lambda m: literal(params[m.group(1)], dialect), sql)
-        return _qmark(sql, params, dialect) if len(params) else sql
+        # Python's sqlite3 binds qmark or named parameters; nothing to do without any.
+        return _sqlite_inline(sql, params) if len(params) else sql
     if isinstance(params, dict):
         return sql % {k: literal(v, dialect) for k, v in params.items()}
     return sql % tuple(literal(v, dialect) for v in params)
