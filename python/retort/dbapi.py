@@ -167,15 +167,15 @@ def literal(value, dialect):
         if dialect == "postgresql":
             return "'\\x%s'::bytea" % hexed
         return "X'%s'" % hexed
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, (datetime.datetime, datetime.time)):
         if dialect == "postgresql":
-            kind = "timestamptz" if value.tzinfo is not None else "timestamp"
-            return "'%s'::%s" % (value.isoformat(), kind)
-        return quote(value.isoformat(" "))
+            kind = "timestamp" if isinstance(value, datetime.datetime) else "time"
+            return "'%s'::%s%s" % (value.isoformat(), kind, "tz" if value.tzinfo is not None else "")
+        # PyMySQL writes the fields and drops the time zone.
+        return quote(value.replace(tzinfo=None).isoformat(" ") if isinstance(value, datetime.datetime)
+                     else value.replace(tzinfo=None).isoformat())
     if isinstance(value, datetime.date):
         return "'%s'::date" % value.isoformat() if dialect == "postgresql" else quote(value.isoformat())
-    if isinstance(value, datetime.time):
-        return "'%s'::time" % value.isoformat() if dialect == "postgresql" else quote(value.isoformat())
     if isinstance(value, datetime.timedelta):
         if dialect == "postgresql":
             return "'%d days %d.%06d seconds'::interval" % (value.days, value.seconds, value.microseconds)
