@@ -156,7 +156,11 @@ def literal(value, dialect):
             return "'%s'::float8" % text
         return repr(value)
     if isinstance(value, decimal.Decimal):
-        return str(value) if value.is_finite() else "'NaN'::numeric"
+        if dialect == "mysql":  # PyMySQL: plain digits (1E+5 would be a DOUBLE), no specials
+            if not value.is_finite():
+                raise ProgrammingError("%s can not be used with MySQL" % str(value).lower())
+            return format(value, "f")
+        return str(value) if value.is_finite() else "'NaN'::numeric"  # psycopg2's
     quote = _mysql_string if dialect == "mysql" else _pg_string
     if isinstance(value, str):
         if dialect == "postgresql" and "\0" in value:
@@ -196,6 +200,8 @@ def literal(value, dialect):
     if isinstance(value, tuple):
         return "(%s)" % ", ".join(literal(v, dialect) for v in value)
     if isinstance(value, dict):
+        if dialect == "mysql":
+            raise TypeError("dict can not be used as parameter")
         raise ProgrammingError("can't adapt type 'dict'")
     return quote(str(value))
 
