@@ -17,6 +17,7 @@ only before INSERT/UPDATE/DELETE/REPLACE.
 
 import datetime
 import decimal
+import json
 import re
 import uuid
 
@@ -330,6 +331,28 @@ def _pg_bytea(text):
     return text.encode("latin-1").decode("unicode_escape").encode("latin-1")
 
 
+_PG_INTERVAL = re.compile(
+    r"^(?:(-?\d+) years? ?)?(?:(-?\d+) mons? ?)?(?:(-?\d+) days? ?)?(?:([+-]?)(\d+):(\d+):(\d+)(?:\.(\d+))?)?$"
+)
+
+
+def _pg_interval(text):
+    """psycopg2's reading of an interval (IntervalStyle postgres): a year is
+    365 days, a month 30."""
+    m = _PG_INTERVAL.match(text)
+    if m is None:
+        return text
+    years, months, days, sign, hours, minutes, seconds, fraction = m.groups()
+    total_days = int(years or 0) * 365 + int(months or 0) * 30 + int(days or 0)
+    clock = datetime.timedelta(
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
+        microseconds=int((fraction or "0")[:6].ljust(6, "0")),
+    )
+    return datetime.timedelta(days=total_days) + (-clock if sign == "-" else clock)
+
+
 def _pg_timestamp(text):
     if text in ("infinity", "-infinity"):
         return text
@@ -348,9 +371,13 @@ _PG_SCALARS = {
     "FLOAT8": float,
     "NUMERIC": decimal.Decimal,
     "BOOL": lambda t: t == "t",
-    "BYTEA": _pg_bytea,
+    "BYTEA": lambda t: memoryview(_pg_bytea(t)),  # psycopg2 gives a buffer
     "DATE": datetime.date.fromisoformat,
     "TIME": datetime.time.fromisoformat,
+    "TIMETZ": datetime.time.fromisoformat,
+    "INTERVAL": _pg_interval,
+    "JSON": json.loads,
+    "JSONB": json.loads,
     "TIMESTAMP": _pg_timestamp,
     "TIMESTAMPTZ": _pg_timestamp,
     "UUID": uuid.UUID,
@@ -382,6 +409,7 @@ def _mysql_datetime(text):
 
 
 _MYSQL_SCALARS = {
+    "BOOLEAN": int,  # sqlx's name for TINYINT(1)
     "TINYINT": int,
     "SMALLINT": int,
     "MEDIUMINT": int,

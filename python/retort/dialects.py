@@ -56,7 +56,9 @@ class _SpaceVector:
 
 
 def _build_pg():
+    from sqlalchemy import types as sqltypes
     from sqlalchemy.dialects.postgresql.base import PGDialect
+    from sqlalchemy.dialects.postgresql.json import JSON, JSONB
     from sqlalchemy.dialects.postgresql.pg_catalog import INT2VECTOR, OIDVECTOR
 
     class _RetortINT2VECTOR(_SpaceVector, INT2VECTOR):
@@ -65,10 +67,27 @@ def _build_pg():
     class _RetortOIDVECTOR(_SpaceVector, OIDVECTOR):
         pass
 
+    # The driver parses json/jsonb values itself, as psycopg2 does, so (as in
+    # SQLAlchemy's psycopg2 dialect) the types leave results alone.
+    class _RetortJSON(JSON):
+        def result_processor(self, dialect, coltype):
+            return None
+
+    class _RetortJSONB(JSONB):
+        def result_processor(self, dialect, coltype):
+            return None
+
     class RetortPGDialect(_RetortDriver, PGDialect):
         supports_statement_cache = True
         supports_native_decimal = True
-        colspecs = {**PGDialect.colspecs, INT2VECTOR: _RetortINT2VECTOR, OIDVECTOR: _RetortOIDVECTOR}
+        colspecs = {
+            **PGDialect.colspecs,
+            INT2VECTOR: _RetortINT2VECTOR,
+            OIDVECTOR: _RetortOIDVECTOR,
+            JSON: _RetortJSON,
+            sqltypes.JSON: _RetortJSON,
+            JSONB: _RetortJSONB,
+        }
         # As psycopg2's dialect (executemany_mode "values_only", its default):
         # an executemany() INSERT is sent as multi-row VALUES pages, one
         # statement per page instead of one per row (op.bulk_insert, ORM).

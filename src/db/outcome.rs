@@ -51,11 +51,67 @@ pub(super) fn returns_rows(sql: &str) -> bool {
     ) || sql.to_ascii_uppercase().contains("RETURNING")
 }
 
-fn columns_of<R: Row>(row: &R) -> Vec<(String, String)> {
+fn columns_of<R: Row>(row: &R) -> Vec<(String, String)>
+where
+    <R::Database as sqlx::Database>::TypeInfo: DriverTypeName,
+{
     row.columns()
         .iter()
-        .map(|c| (c.name().to_string(), c.type_info().name().to_string()))
+        .map(|c| (c.name().to_string(), c.type_info().driver_type_name()))
         .collect()
+}
+
+/// The type name the shim's result converters go by.
+pub(super) trait DriverTypeName {
+    fn driver_type_name(&self) -> String;
+}
+
+impl DriverTypeName for sqlx::postgres::PgTypeInfo {
+    fn driver_type_name(&self) -> String {
+        self.name().to_string()
+    }
+}
+
+impl DriverTypeName for sqlx::mysql::MySqlTypeInfo {
+    /// sqlx calls a string column binary when its BINARY flag is set, which
+    /// `_bin` collations set too; PyMySQL returns bytes only for the binary
+    /// character set (63), and text otherwise.  So the name follows the
+    /// collation, as PyMySQL's choice does.
+    fn driver_type_name(&self) -> String {
+        let name = self.name();
+        let Some(binary_charset) = mysql_collation(self).map(|c| c == 63) else {
+            return name.to_string();
+        };
+        const PAIRS: [(&str, &str); 6] = [
+            ("BINARY", "CHAR"),
+            ("VARBINARY", "VARCHAR"),
+            ("TINYBLOB", "TINYTEXT"),
+            ("BLOB", "TEXT"),
+            ("MEDIUMBLOB", "MEDIUMTEXT"),
+            ("LONGBLOB", "LONGTEXT"),
+        ];
+        for (binary, text) in PAIRS {
+            if name == binary && !binary_charset {
+                return text.to_string();
+            }
+            if name == text && binary_charset {
+                return binary.to_string();
+            }
+        }
+        name.to_string()
+    }
+}
+
+/// The collation id of a MySQL column.  sqlx keeps it private; its derived
+/// `Debug` shows it (`collation: Collation(46)`).
+fn mysql_collation(info: &sqlx::mysql::MySqlTypeInfo) -> Option<u16> {
+    let text = format!("{info:?}");
+    let start = text.find("collation: Collation(")? + "collation: Collation(".len();
+    let digits: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 fn text_cells<R>(row: &R) -> Result<Vec<Cell>, sqlx::Error>
@@ -95,6 +151,7 @@ fn pg_cells(row: &sqlx::postgres::PgRow) -> Result<Vec<Cell>, sqlx::Error> {
 async fn prepared_columns<'c, DB, E>(conn: E, sql: &str) -> Option<Vec<(String, String)>>
 where
     DB: sqlx::Database,
+    DB::TypeInfo: DriverTypeName,
     E: Executor<'c, Database = DB>,
 {
     let st = conn
@@ -106,7 +163,7 @@ where
     let cols: Vec<_> = st
         .columns()
         .iter()
-        .map(|col| (col.name().to_string(), col.type_info().name().to_string()))
+        .map(|col| (col.name().to_string(), col.type_info().driver_type_name()))
         .collect();
     (!cols.is_empty()).then_some(cols)
 }
@@ -122,6 +179,7 @@ where
     DB: sqlx::Database,
     for<'e> &'e mut C: Executor<'e, Database = DB>,
     DB::QueryResult: RowsAffected,
+    DB::TypeInfo: DriverTypeName,
 {
     let mut out = Outcome::default();
     {
