@@ -10,4 +10,14 @@ from . import ops  # noqa: F401
 # derives from Operations, so the base is Operations itself.
 AbstractOperations = Operations
 
-__all__ = ["AbstractOperations", "Operations", "BatchOperations", "MigrateOperation"]
+__all__ = ["AbstractOperations", "Operations", "BatchOperations", "MigrateOperation", "MigrationScript"]
+
+
+def __getattr__(name):
+    # process_revision_directives recipes import it from here; the
+    # autogenerate modules load only when one does.
+    if name == "MigrationScript":
+        from retort.autogen import MigrationScript
+
+        return MigrationScript
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

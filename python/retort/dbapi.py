@@ -131,11 +131,18 @@ def _mysql_string(s):
     return "'" + _MYSQL_SPECIAL.sub(lambda m: _MYSQL_ESCAPES[m.group()], s) + "'"
 
 
+def _number(text, dialect):
+    """A number's literal: psycopg2 puts a space before a negative one, so
+    that ``1-%s`` never becomes the comment ``1--5`` (SQLite reads ``--`` as
+    one too; MySQL needs ``-- ``, and PyMySQL adds nothing)."""
+    return " " + text if text[0] == "-" and dialect != "mysql" else text
+
+
 def literal(value, dialect):
     """One parameter as SQL literal text for ``dialect``."""
     kind = type(value)
     if kind is int:  # the common cases first, by exact type
-        return str(value)
+        return _number(str(value), dialect)
     if kind is str and dialect != "mysql" and (dialect != "postgresql" or "\0" not in value):
         return "'" + value.replace("'", "''") + "'"
     if value is None:
@@ -145,23 +152,23 @@ def literal(value, dialect):
             return "true" if value else "false"
         return "1" if value else "0"
     if isinstance(value, int):
-        return str(int(value))
+        return _number(str(int(value)), dialect)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             if dialect == "sqlite":
                 # What SQLite stores when Python's sqlite3 binds them.
-                return "NULL" if value != value else ("9e999" if value > 0 else "-9e999")
+                return "NULL" if value != value else _number("9e999" if value > 0 else "-9e999", dialect)
             if dialect == "mysql":
                 raise ProgrammingError("%r can not be used with MySQL" % value)  # PyMySQL's refusal
             text = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
             return "'%s'::float8" % text
-        return repr(value)
+        return _number(repr(value), dialect)
     if isinstance(value, decimal.Decimal):
         if dialect == "mysql":  # PyMySQL: plain digits (1E+5 would be a DOUBLE), no specials
             if not value.is_finite():
                 raise ProgrammingError("%s can not be used with MySQL" % str(value).lower())
             return format(value, "f")
-        return str(value) if value.is_finite() else "'NaN'::numeric"  # psycopg2's
+        return _number(str(value), dialect) if value.is_finite() else "'NaN'::numeric"  # psycopg2's
     quote = _mysql_string if dialect == "mysql" else _pg_string
     if isinstance(value, str):
         if dialect == "postgresql" and "\0" in value:
@@ -230,7 +237,7 @@ def _sqlite_literal(value, index):
     if isinstance(value, int):
         if not -(2**63) <= value < 2**63:
             raise OverflowError("Python int too large to convert to SQLite INTEGER")
-        return str(int(value))
+        return _number(str(int(value)), "sqlite")
     if isinstance(value, float):
         return literal(float(value), "sqlite")
     if isinstance(value, str):
@@ -568,6 +575,11 @@ class Connection:
         return "utf8mb4"
 
 
+def _check_text(conn, operation):
+    if conn.dialect == "sqlite" and "\0" in operation:
+        raise ProgrammingError("the query contains a null character")  # sqlite3's refusal
+
+
 class Cursor:
     arraysize = 1
 
@@ -581,6 +593,7 @@ class Cursor:
 
     def execute(self, operation, parameters=None):
         conn = self.connection
+        _check_text(conn, operation)
         result = None
         if conn.dialect == "sqlite" and parameters and not isinstance(parameters, dict):
             conn._before(operation)
@@ -615,6 +628,7 @@ class Cursor:
         ``execute`` of text holding many statements runs them in order and
         stops at the first error).  The rowcount is the total."""
         conn = self.connection
+        _check_text(conn, operation)
         if conn.dialect == "sqlite":
             sets = seq_of_parameters if isinstance(seq_of_parameters, (list, tuple)) else list(seq_of_parameters)
             result = None

@@ -8,6 +8,7 @@ original SQLAlchemy URL — but no Python driver is imported.
 
 import importlib.abc
 import sys
+import weakref
 
 import sqlalchemy
 from sqlalchemy.dialects import registry
@@ -269,7 +270,43 @@ def engine_from_config(configuration, prefix="sqlalchemy.", **kwargs):
     return create_engine(url, **options)
 
 
-_ASYNC_KEY = "retort.async_connection"
+# op.run_async finds the AsyncConnection again from the connection env.py
+# hands to run_sync, as SQLAlchemy's proxy lookup does.
+_ASYNC_PROXIES = weakref.WeakKeyDictionary()
+
+
+class _AsyncResult:
+    """What ``AsyncConnection.stream()`` gives: a buffered result read with
+    ``await`` and ``async for``."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        row = self._result.fetchone()
+        if row is None:
+            raise StopAsyncIteration
+        return row
+
+    def scalars(self, index=0):
+        return _AsyncResult(self._result.scalars(index))
+
+    def mappings(self):
+        return _AsyncResult(self._result.mappings())
+
+    def keys(self):
+        return self._result.keys()
+
+    def __getattr__(self, name):
+        method = getattr(self._result, name)
+
+        async def call(*args, **kw):
+            return method(*args, **kw)
+
+        return call
 
 
 class AsyncConnection:
@@ -279,9 +316,11 @@ class AsyncConnection:
         self.sync_connection = sync_connection
         self.sync_engine = sync_connection.engine
         self.dialect = sync_connection.dialect
-        # op.run_async finds it again from the connection env.py hands to
-        # run_sync, as SQLAlchemy's proxy lookup does.
-        sync_connection.info[_ASYNC_KEY] = self
+        _ASYNC_PROXIES[sync_connection] = self
+
+    @property
+    def info(self):
+        return self.sync_connection.info
 
     async def run_sync(self, fn, *args, **kw):
         return fn(self.sync_connection, *args, **kw)
@@ -294,6 +333,25 @@ class AsyncConnection:
 
     async def scalars(self, statement, parameters=None, **kw):
         return self.sync_connection.scalars(statement, parameters, **kw)
+
+    async def stream(self, statement, parameters=None, **kw):
+        return _AsyncResult(self.sync_connection.execute(statement, parameters, **kw))
+
+    async def stream_scalars(self, statement, parameters=None, **kw):
+        return (await self.stream(statement, parameters, **kw)).scalars()
+
+    async def execution_options(self, **opt):
+        self.sync_connection.execution_options(**opt)
+        return self
+
+    async def get_raw_connection(self):
+        return self.sync_connection.connection
+
+    def get_transaction(self):
+        return self.sync_connection.get_transaction()
+
+    def begin_nested(self):
+        return _AsyncBegin(self.sync_connection.begin_nested())
 
     async def exec_driver_sql(self, statement, parameters=None, **kw):
         return self.sync_connection.exec_driver_sql(statement, parameters, **kw)
@@ -391,20 +449,25 @@ class AsyncEngine:
 def async_connection_for(sync_connection):
     """The AsyncConnection an async env.py opened over ``sync_connection``,
     or None when env.py used a synchronous engine."""
-    info = getattr(sync_connection, "info", None)
-    return info.get(_ASYNC_KEY) if isinstance(info, dict) else None
+    try:
+        return _ASYNC_PROXIES.get(sync_connection)
+    except TypeError:  # not weakly referenceable: not one of ours
+        return None
 
 
-def run_coroutine(coro):
-    """Runs ``coro`` to its end on this thread.  Our async connection's
+def run_coroutine(awaitable):
+    """Runs ``awaitable`` to its end on this thread.  Our async connection's
     methods never suspend, so nothing needs the event loop env.py is
     already inside; a bare ``asyncio.sleep(0)`` is stepped over.  Awaiting
-    anything else (a real future, another driver) cannot complete here."""
+    anything that really suspends (a timer, another driver's I/O) cannot
+    complete here: SQLAlchemy's greenlet bridge, which Alembic relies on,
+    is not part of retort's synchronous stand-in."""
+    steps = awaitable.__await__()
     try:
         while True:
-            waited = coro.send(None)
+            waited = steps.send(None)
             if waited is not None:
-                coro.close()
+                steps.close()
                 raise NotImplementedError(
                     "op.run_async: the coroutine awaited %r; retort's async connections run "
                     "synchronously, so only awaits on the connection it was given can complete" % (waited,)

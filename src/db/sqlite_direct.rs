@@ -16,7 +16,7 @@ use std::ptr::{self, NonNull};
 use libsqlite3_sys as ffi;
 use sqlx::sqlite::{LockedSqliteHandle, SqliteConnection};
 
-use super::outcome::{returns_rows, Cell, Outcome};
+use super::outcome::{Cell, Outcome};
 
 /// An SQLite error: the extended result code and SQLite's message, as sqlx
 /// reports them.
@@ -117,7 +117,7 @@ impl DirectSqlite {
             }
             st.collect_into(&mut out)
         })?;
-        if out.columns.is_none() && returns_rows(sql) {
+        if out.columns.is_none() {
             out.columns = first_columns;
         }
         Ok(out)
@@ -150,7 +150,8 @@ impl DirectSqlite {
                 stepper.collect_into(&mut out)?;
                 stepper.reset();
             }
-            if out.columns.is_none() && stepper.column_count() > 0 && returns_rows(sql) {
+            // Described when it has columns, rows or not (Python's sqlite3).
+            if out.columns.is_none() && stepper.column_count() > 0 {
                 out.columns = Some(stepper.columns());
             }
             Ok(Some(out))
@@ -451,6 +452,15 @@ fn prepare_at(
     offset: &mut usize,
 ) -> Result<*mut ffi::sqlite3_stmt, LiteError> {
     let rest = &sql.as_bytes()[*offset..];
+    if *offset == 0 && rest.contains(&0) {
+        // SQLite reads text only up to a NUL, so what follows could never
+        // be prepared (Python's sqlite3 refuses such text too).  Checked
+        // before the first statement, so nothing runs.
+        return Err(LiteError {
+            code: ffi::SQLITE_MISUSE,
+            message: "the query contains a null character".to_string(),
+        });
+    }
     let len = c_int::try_from(rest.len()).map_err(|_| too_big())?;
     let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
     let mut tail: *const c_char = ptr::null();
@@ -689,6 +699,33 @@ mod tests {
             );
         }
         assert!(db.run("SELECT a FROM t").expect("select").rows.is_empty());
+        // Text holding a NUL stops with an error (SQLite cannot read past
+        // it), it does not spin.
+        for sql in ["SELECT ?\0x", "INSERT INTO t VALUES (?); \0"] {
+            let err = db.run_bound(sql, &[one.clone()]).expect_err("nul");
+            assert!(err.to_string().contains("null character"), "{err}");
+        }
+        assert!(db.run("SELECT 1\0x").is_err());
+        // A statement with columns describes them with no rows too, after
+        // a leading comment as well.
+        let empty = db
+            .run_bound(
+                "-- note\nSELECT a FROM t WHERE a = ?",
+                &[vec![Cell::Int(99)]],
+            )
+            .expect("select")
+            .expect("bound");
+        assert_eq!(
+            empty.columns,
+            Some(vec![("a".to_string(), "INTEGER".to_string())])
+        );
+        let empty = db
+            .run("/* x */ SELECT a FROM t WHERE a = 99")
+            .expect("select");
+        assert_eq!(
+            empty.columns,
+            Some(vec![("a".to_string(), "INTEGER".to_string())])
+        );
         // A trailing semicolon and comment are still one statement.
         assert!(db
             .run_bound("INSERT INTO t VALUES (?); -- done\n", &[one])
