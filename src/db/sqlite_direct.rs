@@ -702,7 +702,9 @@ mod tests {
         // Text holding a NUL stops with an error (SQLite cannot read past
         // it), it does not spin.
         for sql in ["SELECT ?\0x", "INSERT INTO t VALUES (?); \0"] {
-            let err = db.run_bound(sql, &[one.clone()]).expect_err("nul");
+            let err = db
+                .run_bound(sql, std::slice::from_ref(&one))
+                .expect_err("nul");
             assert!(err.to_string().contains("null character"), "{err}");
         }
         assert!(db.run("SELECT 1\0x").is_err());
