@@ -20,6 +20,16 @@ if ! cmp -s requirements-host.txt "$stamp" 2>/dev/null; then
     .venv-sa/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-host.txt
     cp requirements-host.txt "$stamp"
 fi
+# SQLAlchemy 1.4 with real Alembic, for the legacy parity tests: retort runs
+# the scripts in it too.
+if [ ! -x .venv-sa14/bin/python ]; then
+    "$python" -m venv .venv-sa14
+fi
+stamp=.venv-sa14/.retort-requirements
+if ! cmp -s requirements-legacy.txt "$stamp" 2>/dev/null; then
+    .venv-sa14/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-legacy.txt
+    cp requirements-legacy.txt "$stamp"
+fi
 # The real-world migration corpora of tests/corpora_parity.rs (pinned packages,
 # cached outside the repository).  Without network the tests say so: they fail
 # on CI and print a SKIPPED banner locally.

@@ -60,13 +60,20 @@ def _build_pg():
     from sqlalchemy import types as sqltypes
     from sqlalchemy.dialects.postgresql.base import PGDialect
     from sqlalchemy.dialects.postgresql.json import JSON, JSONB
-    from sqlalchemy.dialects.postgresql.pg_catalog import INT2VECTOR, OIDVECTOR
 
-    class _RetortINT2VECTOR(_SpaceVector, INT2VECTOR):
-        pass
+    try:
+        from sqlalchemy.dialects.postgresql.pg_catalog import INT2VECTOR, OIDVECTOR
+    except ImportError:  # SQLAlchemy 1.4 reflects without these types
+        vectors = {}
+    else:
 
-    class _RetortOIDVECTOR(_SpaceVector, OIDVECTOR):
-        pass
+        class _RetortINT2VECTOR(_SpaceVector, INT2VECTOR):
+            pass
+
+        class _RetortOIDVECTOR(_SpaceVector, OIDVECTOR):
+            pass
+
+        vectors = {INT2VECTOR: _RetortINT2VECTOR, OIDVECTOR: _RetortOIDVECTOR}
 
     # The driver parses json/jsonb values itself, as psycopg2 does, so (as in
     # SQLAlchemy's psycopg2 dialect) the types leave results alone.
@@ -83,8 +90,7 @@ def _build_pg():
         supports_native_decimal = True
         colspecs = {
             **PGDialect.colspecs,
-            INT2VECTOR: _RetortINT2VECTOR,
-            OIDVECTOR: _RetortOIDVECTOR,
+            **vectors,
             JSON: _RetortJSON,
             sqltypes.JSON: _RetortJSON,
             JSONB: _RetortJSONB,

@@ -517,7 +517,7 @@ def _is_ddl(construct):
         return True
     if isinstance(construct, str):
         return bool(_DDL_START.match(construct))
-    return isinstance(construct, sqlalchemy.TextClause) and bool(_DDL_START.match(construct.text))
+    return isinstance(construct, sqlalchemy.sql.elements.TextClause) and bool(_DDL_START.match(construct.text))
 
 
 class _StepRecord:

@@ -179,6 +179,17 @@ def _s(name):
 # --------------------------------------------------------------------------
 
 
+def _dialect_option(obj, dialect, name, fallback=None):
+    """``obj.get_dialect_option`` of SQLAlchemy 2.0, spelled out for 1.4: the
+    option under the dialect's name, else (for MariaDB) under ``fallback``."""
+    if hasattr(obj, "get_dialect_option"):
+        return obj.get_dialect_option(dialect, name, deprecated_fallback=fallback)
+    value = obj.dialect_options[dialect.name].get(name)
+    if value is None and fallback is not None and fallback != dialect.name:
+        value = obj.dialect_options[fallback].get(name)
+    return value
+
+
 class _Describer:
     """Turns SQLAlchemy schema objects into IR dicts for one dialect."""
 
@@ -211,7 +222,10 @@ class _Describer:
 
     def type(self, type_, column=None) -> str:
         type_ = sqltypes.to_instance(type_)
-        return self.dialect.type_compiler_instance.process(
+        # SQLAlchemy 2.0 names the instance type_compiler_instance; 1.4 keeps
+        # it in type_compiler.
+        compiler = getattr(self.dialect, "type_compiler_instance", None) or self.dialect.type_compiler
+        return compiler.process(
             type_, type_expression=column, identifier_preparer=self.preparer
         )
 
@@ -319,7 +333,7 @@ class _Describer:
 
     def _opt(self, obj, name, default=None):
         try:
-            return obj.dialect_options[self.family][name]
+            return obj.dialect_options[self.family].get(name, default)
         except KeyError:
             return default
 
@@ -424,28 +438,28 @@ class _Describer:
         opts: dict[str, Any] = {}
         if fam == "postgresql":
             o = idx.dialect_options["postgresql"]
-            opts["using"] = o["using"] or None
-            opts["concurrently"] = bool(o["concurrently"])
-            opts["ops"] = dict(o["ops"] or {})
-            opts["include"] = [str(c if isinstance(c, str) else c.name) for c in (o["include"] or [])]
-            opts["nulls_not_distinct"] = o["nulls_not_distinct"]
-            opts["with"] = [[str(k), str(v)] for k, v in (o["with"] or {}).items()]
-            opts["tablespace"] = o["tablespace"] or None
-            where = o["where"]
+            opts["using"] = o.get("using") or None
+            opts["concurrently"] = bool(o.get("concurrently"))
+            opts["ops"] = dict(o.get("ops") or {})
+            opts["include"] = [str(c if isinstance(c, str) else c.name) for c in (o.get("include") or [])]
+            opts["nulls_not_distinct"] = o.get("nulls_not_distinct")
+            opts["with"] = [[str(k), str(v)] for k, v in (o.get("with") or {}).items()]
+            opts["tablespace"] = o.get("tablespace") or None
+            where = o.get("where")
             if where is not None:
                 where = sa.sql.coercions.expect(sa.sql.roles.DDLExpressionRole, where)
                 opts["where"] = self.expr(where)
         elif fam == "mysql":
             d = self.dialect
-            length = idx.get_dialect_option(d, "length")
+            length = _dialect_option(idx, d, "length")
             if isinstance(length, dict):
                 length = {str(k): v for k, v in length.items()}
             opts["length"] = length
-            opts["prefix"] = idx.get_dialect_option(d, "prefix")
-            opts["with_parser"] = idx.get_dialect_option(d, "with_parser", deprecated_fallback="mysql")
-            opts["using"] = idx.get_dialect_option(d, "using", deprecated_fallback="mysql")
+            opts["prefix"] = _dialect_option(idx, d, "prefix")
+            opts["with_parser"] = _dialect_option(idx, d, "with_parser", fallback="mysql")
+            opts["using"] = _dialect_option(idx, d, "using", fallback="mysql")
         elif fam == "sqlite":
-            where = idx.dialect_options["sqlite"]["where"]
+            where = idx.dialect_options["sqlite"].get("where")
             if where is not None:
                 opts["where"] = self.expr(where)
         table = idx.table

@@ -287,6 +287,11 @@ impl Tools {
         }
     }
 
+    /// Run retort's scripts in `venv` instead of the SQLAlchemy-only one.
+    pub fn set_host_venv(&mut self, venv: PathBuf) {
+        self.venv = Some(venv);
+    }
+
     pub fn run_alembic(&mut self, p: &MigProject, args: &[String]) -> Outcome {
         if p.alembic_env.is_empty() {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -154,7 +154,10 @@ def _table(insp, conn, dialect, name):
 
 
 def snapshot(url):
-    engine = sa.create_engine(url, poolclass=NullPool)
+    # SQLAlchemy 1.4 (a legacy project's pin) needs future=True for 2.0's
+    # Connection API (rollback()).
+    future = {"future": True} if sa.__version__.startswith("1.") else {}
+    engine = sa.create_engine(url, poolclass=NullPool, **future)
     try:
         with engine.connect() as conn:
             insp = sa.inspect(conn)
