@@ -349,8 +349,7 @@ def case_pg(args, alembic_env, retort_env, workdir: Path) -> dict:
     sa_python = str(Path(retort_env["VIRTUAL_ENV"]) / "bin" / "python")
     import_argv = [sa_python, "-c", "import sqlalchemy"]
 
-    series = {(t, d): Series() for t in ("alembic", "retort", "floor",
-                                          "import") for d in ("up", "down")}
+    series = {(t, d): Series() for t in FLOOR_SERIES for d in ("up", "down")}
     agree: dict[str, str] = {}
     dumps: dict[tuple[str, str], str] = {}
     logs: dict[tuple[str, str], str] = {}
@@ -435,7 +434,14 @@ def agreement(dumps, logs, d,
     return ", ".join(verdict)
 
 
-def pg_result(series, agree, proj, args, failed=False) -> dict:
+# The series of a case with a floor: the floor's own command, and the bare
+# `import sqlalchemy` its time is summed with.
+FLOOR_SERIES = ("alembic", "retort", "floor", "import")
+
+
+def floor_table(series, agree, n) -> tuple[list, dict]:
+    """The rows of a case with a floor (upgrade, downgrade, both) and each
+    tool's total over both directions."""
     floor_up = summed(series[("floor", "up")], series[("import", "up")])
     floor_down = summed(series[("floor", "down")], series[("import", "down")])
     total = {
@@ -452,7 +458,22 @@ def pg_result(series, agree, proj, args, failed=False) -> dict:
             ("downgrade base", series[("alembic", "down")],
              series[("retort", "down")], floor_down, agree.get("down", "-")),
             ("both", total["alembic"], total["retort"], total["floor"], "")):
-        rows.append(row(label, args.pg_revisions, a, r, f, ag))
+        rows.append(row(label, n, a, r, f, ag))
+    return rows, total
+
+
+def scale_line(a: float, f: float) -> str:
+    return ("... for scale: Alembic takes %.2fx the floor, so a tool as fast "
+            "as the floor would be %.2fx faster than Alembic" % (a / f, a / f))
+
+
+def series_detail(series, who=FLOOR_SERIES) -> list[str]:
+    return ["%s %s: %s" % (w, d, series[(w, d)].values())
+            for w in who for d in ("up", "down")]
+
+
+def pg_result(series, agree, proj, args, failed=False) -> dict:
+    rows, total = floor_table(series, agree, args.pg_revisions)
     verdicts = []
     a, r, f = (total[k].median for k in ("alembic", "retort", "floor"))
     if not failed and a and r and f:
@@ -467,9 +488,7 @@ def pg_result(series, agree, proj, args, failed=False) -> dict:
             "`import sqlalchemy` per command)", vs_floor <= TARGET_PG_FLOOR,
             "%.2fx the floor (target <= %.2fx)" % (vs_floor,
                                                     TARGET_PG_FLOOR)))
-        verdicts.append(
-            "... for scale: Alembic takes %.2fx the floor, so a tool as fast "
-            "as the floor would be %.2fx faster than Alembic" % (a / f, a / f))
+        verdicts.append(scale_line(a, f))
         ar, rr = total["alembic"].rss_mib, total["retort"].rss_mib
         verdicts.append(target_line(
             "... peak memory", rr <= ar,
@@ -477,9 +496,7 @@ def pg_result(series, agree, proj, args, failed=False) -> dict:
     else:
         verdicts.append(target_line("PostgreSQL online", False,
                                     "a tool failed"))
-    detail = ["%s %s: %s" % (who, d, series[(who, d)].values())
-              for who in ("alembic", "retort", "floor", "import")
-              for d in ("up", "down")]
+    detail = series_detail(series)
     return {"title": "PostgreSQL online, %d revisions (%s)"
             % (args.pg_revisions, proj.name), "headers": FLOOR_HEADERS,
             "rows": rows, "verdicts": verdicts, "detail": detail}
@@ -638,8 +655,7 @@ def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
         "retort": Tool("retort", [args.retort, "-c", str(write_ini(
             proj, "retort", "sqlite:///%s" % files["retort"]))], retort_env),
     }
-    series = {(t, d): Series() for t in ("alembic", "retort", "floor",
-                                          "import") for d in ("up", "down")}
+    series = {(t, d): Series() for t in FLOOR_SERIES for d in ("up", "down")}
     # The floor: the retort side's python replaying the statements of
     # Alembic's online run, plus a bare `import sqlalchemy` per command (as
     # in the pg case).
@@ -693,19 +709,8 @@ def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
             for d in ("up", "down"):
                 agree.setdefault(d, agreement(
                     dumps, logs, d, "a replay of its traced statements"))
-    floor_up = summed(series[("floor", "up")], series[("import", "up")])
-    floor_down = summed(series[("floor", "down")], series[("import", "down")])
-    ta = summed(series[("alembic", "up")], series[("alembic", "down")])
-    tr = summed(series[("retort", "up")], series[("retort", "down")])
-    tf = summed(floor_up, floor_down)
-    rows = []
-    for label, a, r, f, ag in (
-            ("upgrade head", series[("alembic", "up")],
-             series[("retort", "up")], floor_up, agree.get("up", "-")),
-            ("downgrade base", series[("alembic", "down")],
-             series[("retort", "down")], floor_down, agree.get("down", "-")),
-            ("both", ta, tr, tf, "")):
-        rows.append(row(label, args.sqlite_revisions, a, r, f, ag))
+    rows, total = floor_table(series, agree, args.sqlite_revisions)
+    ta, tr, tf = (total[k] for k in ("alembic", "retort", "floor"))
     verdicts = []
     if ta.median and tr.median:
         ratio = ta.median / tr.median
@@ -722,10 +727,7 @@ def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
     a, r, f = ta.median, tr.median, tf.median
     if f:
         if a:
-            verdicts.append(
-                "... for scale: Alembic takes %.2fx the floor, so a tool as "
-                "fast as the floor would be %.2fx faster than Alembic"
-                % (a / f, a / f))
+            verdicts.append(scale_line(a, f))
         if r:
             verdicts.append(
                 "... retort takes %.2fx the floor (information; no target "
@@ -739,9 +741,7 @@ def case_sqlite(args, alembic_env, retort_env, workdir: Path) -> dict:
         "over-estimates the cheapest client"
         % (sa_python, "%d + %d" % (counts["up"], counts["down"]) if counts
            else "(none: %s)" % why))
-    detail = ["%s %s: %s" % (who, d, series[(who, d)].values())
-              for who in ("alembic", "retort", "floor", "import")
-              for d in ("up", "down")]
+    detail = series_detail(series)
     return {"title": "SQLite batch, %d revisions (%s)"
             % (args.sqlite_revisions, proj.name), "headers": FLOOR_HEADERS,
             "rows": rows, "verdicts": verdicts, "detail": detail}
