@@ -34,7 +34,7 @@ pub struct Outcome {
 }
 
 /// Statements whose result has columns even when it has no rows.
-pub(super) fn returns_rows(sql: &str) -> bool {
+fn returns_rows(sql: &str) -> bool {
     let head = sql.split_whitespace().next().unwrap_or("");
     let head = head.to_ascii_uppercase();
     matches!(
@@ -62,7 +62,7 @@ where
 }
 
 /// The type name the shim's result converters go by.
-pub(super) trait DriverTypeName {
+trait DriverTypeName {
     fn driver_type_name(&self) -> String;
 }
 
@@ -244,6 +244,7 @@ impl Db {
         };
         result.map_err(|e| self.statement_error(sql, &e))
     }
+
     /// SQLite: `sql` (one statement, `?` placeholders) run once per
     /// parameter set with the values bound, as Python's sqlite3 runs
     /// `execute`/`executemany` (see `DirectSqlite::run_bound`).  `None`

@@ -83,7 +83,7 @@ impl DirectSqlite {
     fn each_statement(
         &mut self,
         sql: &str,
-        binds: &[&str],
+        binds: &[Cell],
         mut on_statement: impl FnMut(&mut Stepper) -> Result<(), LiteError>,
     ) -> Result<(), LiteError> {
         let db = self.db();
@@ -146,7 +146,7 @@ impl DirectSqlite {
             }
             let mut out = Outcome::default();
             for set in sets {
-                stepper.bind_cells(set)?;
+                stepper.bind(set)?;
                 stepper.collect_into(&mut out)?;
                 stepper.reset();
             }
@@ -232,8 +232,9 @@ impl DirectSqlite {
 
     /// The number of rows `sql` (one statement, `?` text parameters) gives.
     pub(super) fn count_rows(&mut self, sql: &str, binds: &[&str]) -> Result<usize, LiteError> {
+        let binds: Vec<Cell> = binds.iter().map(|b| Cell::Text(b.to_string())).collect();
         let mut n = 0;
-        self.each_statement(sql, binds, |st| {
+        self.each_statement(sql, &binds, |st| {
             while st.step()? {
                 n += 1;
             }
@@ -258,27 +259,6 @@ struct Stepper {
 }
 
 impl Stepper {
-    fn bind(&mut self, binds: &[&str]) -> Result<(), LiteError> {
-        for (i, value) in binds.iter().enumerate() {
-            let index = c_int::try_from(i + 1).unwrap_or(c_int::MAX);
-            let len = c_int::try_from(value.len()).unwrap_or(c_int::MAX);
-            // SAFETY: SQLite copies the text (SQLITE_TRANSIENT).
-            let rc = unsafe {
-                ffi::sqlite3_bind_text(
-                    self.stmt,
-                    index,
-                    value.as_ptr().cast(),
-                    len,
-                    ffi::SQLITE_TRANSIENT(),
-                )
-            };
-            if rc != ffi::SQLITE_OK {
-                return Err(last_error(self.db));
-            }
-        }
-        Ok(())
-    }
-
     /// How many parameters the statement takes.
     fn bind_count(&self) -> usize {
         // SAFETY: `stmt` is live.
@@ -286,7 +266,7 @@ impl Stepper {
     }
 
     /// Bind `values` to parameters 1..=n, each in its storage class.
-    fn bind_cells(&mut self, values: &[Cell]) -> Result<(), LiteError> {
+    fn bind(&mut self, values: &[Cell]) -> Result<(), LiteError> {
         for (i, value) in values.iter().enumerate() {
             let index = c_int::try_from(i + 1).unwrap_or(c_int::MAX);
             // SAFETY: `stmt` is live and reset; SQLite copies text and
