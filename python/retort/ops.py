@@ -332,10 +332,7 @@ class _Describer:
         return rule is None or bool(rule(self.ddl))
 
     def _opt(self, obj, name, default=None):
-        try:
-            return obj.dialect_options[self.family].get(name, default)
-        except KeyError:
-            return default
+        return obj.dialect_options[self.family].get(name, default)
 
     def constraint(self, const, column_level=False) -> dict:
         try:
