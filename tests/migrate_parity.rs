@@ -34,41 +34,50 @@ use migsupport::{gate, Expect, MigProject, Parity, Step};
 use retort::db::{canonical_sqlite_ddl, Db, DbUrl};
 
 fn fixture(kind: Kind, name: &str) {
-    let label = format!("fixture {name}");
-    if !gate(&label) {
-        return;
-    }
-    let Some(alembic) = alembic_bin() else { return };
-    let Some(twins) = Twins::create(kind, &alembic) else {
-        return;
-    };
-    let project = MigProject::fixture(name, &twins);
-    Parity::new(label, kind, &twins, project, alembic).run();
+    walk_fixture(format!("fixture {name}"), kind, name, alembic_bin, None);
 }
 
 /// The fixture with real Alembic on SQLAlchemy 1.4 (`.venv-sa14`, made by
 /// `scripts/dev-env.sh`), and retort running the scripts on that same
 /// SQLAlchemy: projects written before 2.0 pin it.
 fn legacy_fixture(kind: Kind, name: &str) {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-sa14");
+    let alembic = venv.join("bin/alembic");
+    let found = || {
+        if alembic.is_file() {
+            return Some(alembic.clone());
+        }
+        dbsupport::skip(&format!(
+            "SQLAlchemy 1.4 parity: {} not found (run scripts/dev-env.sh)",
+            alembic.display()
+        ));
+        None
+    };
     let label = format!("fixture {name} on SQLAlchemy 1.4");
+    walk_fixture(label, kind, name, found, Some(venv));
+}
+
+/// `name` walked by both tools on twin databases: Alembic as `alembic`
+/// finds it, retort's scripts in `host_venv` when given.
+fn walk_fixture(
+    label: String,
+    kind: Kind,
+    name: &str,
+    alembic: impl FnOnce() -> Option<std::path::PathBuf>,
+    host_venv: Option<std::path::PathBuf>,
+) {
     if !gate(&label) {
         return;
     }
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-sa14");
-    let alembic = venv.join("bin/alembic");
-    if !alembic.is_file() {
-        dbsupport::skip(&format!(
-            "{label}: {} not found (run scripts/dev-env.sh)",
-            alembic.display()
-        ));
-        return;
-    }
+    let Some(alembic) = alembic() else { return };
     let Some(twins) = Twins::create(kind, &alembic) else {
         return;
     };
     let project = MigProject::fixture(name, &twins);
     let mut parity = Parity::new(label, kind, &twins, project, alembic);
-    parity.tools.set_host_venv(venv);
+    if let Some(venv) = host_venv {
+        parity.tools.set_host_venv(venv);
+    }
     parity.run();
 }
 
