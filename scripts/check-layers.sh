@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Dependencies point one way: only src/host may name pyo3, only src/db may name
-# sqlx, src/ddl does no I/O, and anyhow stays at the CLI edge.
+# Dependencies point one way: only src/host talks to Python (and links no
+# libpython: pyo3 is named nowhere), only src/db may name sqlx, src/ddl does no
+# I/O, and anyhow stays at the CLI edge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -9,7 +10,8 @@ check() { # pattern, allowed path prefix, what
     hits=$(grep -rlE "$1" src --include='*.rs' | grep -vE "^($2)" || true)
     if [ -n "$hits" ]; then echo "layering: $3 outside its layer:"; echo "$hits"; fail=1; fi
 }
-check '\bpyo3::' 'src/host/' 'pyo3'
+check '\bpyo3\b' '$^' 'pyo3 (retort runs the user'"'"'s own python instead)'
+check 'libc::signal|Command::new\(&interp' 'src/host/' 'starting or signalling the Python child'
 check '\bsqlx::' 'src/db/' 'sqlx'
 check '\banyhow\b' 'src/main.rs|src/commands/' 'anyhow'
 check 'std::(fs|net|process)' 'src/(config|script|commands|host|db|runtime|verify)/|src/main.rs' 'I/O in a pure layer (revision, ddl)'

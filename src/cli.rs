@@ -32,6 +32,10 @@ pub struct Cli {
     /// Do not log to std output.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// The Python that runs env.py and the migration scripts (retort's own option;
+    /// default: RETORT_PYTHON, else the active virtualenv's, else python3 on PATH)
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -1,39 +1,80 @@
-"""Runs first in the embedded interpreter: selects the user's environment,
-serves the embedded ``alembic`` shim and ``retort`` helpers from memory, and
-checks that SQLAlchemy is importable.
+"""Runs first in the user's interpreter, started by the Rust host with one
+end of a socket pair: receives the embedded ``alembic`` shim and ``retort``
+helpers, serves them from memory (with a bytecode cache per interpreter), and
+hands the socket to :mod:`retort.channel`.
 
-Executed by the host with ``install(table, settings)``; nothing here may import
-the shim itself before the finder is in place.
+Executed by the host's ``python -c`` line, which calls ``serve(sock, rfile)``;
+nothing here may import the shim itself before the finder is in place.
 """
 
 import importlib.abc
 import importlib.util
 import marshal
 import os
-import site
 import sys
 
 
-class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds modules compiled into the retort binary (name -> (is_pkg, source,
-    bytecode or None)); the bytecode was compiled from that source at build
-    time."""
+def _read_frame(rfile):
+    head = rfile.read(4)
+    if len(head) < 4:
+        raise EOFError
+    return marshal.loads(rfile.read(int.from_bytes(head, "little")))
 
-    def __init__(self, table):
+
+class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds modules compiled into the retort binary (name -> (is_pkg,
+    source)); their bytecode is kept in ``cache`` (a file per retort build
+    and interpreter), compiled on first use."""
+
+    def __init__(self, table, cache):
         self.table = table
+        self.cache = cache
+        self.codes = None
+
+    def origin(self, name):
+        return "<retort>/" + name.replace(".", "/") + ("/__init__.py" if self.table[name][0] else ".py")
 
     def find_spec(self, name, path=None, target=None):
         entry = self.table.get(name)
         if entry is None:
             return None
-        origin = "<retort>/" + name.replace(".", "/") + ("/__init__.py" if entry[0] else ".py")
-        return importlib.util.spec_from_loader(name, self, origin=origin, is_package=entry[0])
+        return importlib.util.spec_from_loader(name, self, origin=self.origin(name), is_package=entry[0])
 
     def create_module(self, spec):
         return None
 
+    def _load_codes(self):
+        try:
+            with open(self.cache, "rb") as f:
+                codes = marshal.loads(f.read())
+            if isinstance(codes, dict):
+                return codes
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        # First run of this build on this interpreter: compile all, keep them.
+        codes = {
+            name: compile(source, self.origin(name), "exec", dont_inherit=True)
+            for name, (_, source) in self.table.items()
+        }
+        self._save(codes)
+        return codes
+
+    def _save(self, codes):
+        if self.cache is None or sys.dont_write_bytecode:
+            return
+        try:
+            os.makedirs(os.path.dirname(self.cache), mode=0o700, exist_ok=True)
+            tmp = "%s.%d.tmp" % (self.cache, os.getpid())
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(marshal.dumps(codes))
+            os.replace(tmp, self.cache)
+        except OSError:
+            pass  # a read-only or full cache: compile again next time
+
     def exec_module(self, module):
-        is_pkg, source, code = self.table[module.__name__]
+        name = module.__name__
+        is_pkg, source = self.table[name]
         if is_pkg:
             module.__path__ = []
         module.__file__ = module.__spec__.origin
@@ -41,74 +82,37 @@ class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         import linecache
 
         linecache.cache[module.__file__] = (len(source), None, source.splitlines(True), module.__file__)
-        # The bytecode was compiled without -O: under -O, compile the source.
-        if code is None or sys.flags.optimize:
-            code = compile(source, module.__file__, "exec")
-        else:
-            code = marshal.loads(code)
+        if self.codes is None:
+            self.codes = self._load_codes()
+        code = self.codes.get(name)
+        if code is None:
+            code = compile(source, module.__file__, "exec", dont_inherit=True)
         exec(code, module.__dict__)
 
 
-def _select_environment(venv, prepend):
-    """Puts the virtualenv's site-packages on sys.path the way its own
-    interpreter would, then the ini's ``prepend_sys_path`` entries in front."""
-    if venv:
-        cfg = {}
-        try:
-            with open(os.path.join(venv, "pyvenv.cfg"), encoding="utf-8") as f:
-                for line in f:
-                    key, sep, value = line.partition("=")
-                    if sep:
-                        cfg[key.strip().lower()] = value.strip()
-        except OSError:
-            pass
-        ours = "%d.%d" % sys.version_info[:2]
-        theirs = cfg.get("version_info") or cfg.get("version") or ""
-        if theirs and ".".join(theirs.split(".")[:2]) != ours:
-            raise RuntimeError(
-                "the virtualenv %s is Python %s, but this retort embeds Python %s; "
-                "install retort into that environment's Python version or activate a %s environment"
-                % (venv, theirs, ours, ours)
-            )
-        base = [p for p in site.getsitepackages() + [site.getusersitepackages()] if p]
-        include_system = cfg.get("include-system-site-packages", "false").lower() == "true"
-        kept = [p for p in sys.path if include_system or p not in base]
-        sys.path[:] = kept
-        before = list(sys.path)
-        venv_site = os.path.join(venv, "lib", "python" + ours, "site-packages")
-        site.addsitedir(venv_site)
-        added = [p for p in sys.path if p not in before]
-        # The venv's packages come before the base interpreter's, as in the venv.
-        first_base = next((i for i, p in enumerate(kept) if p in base), len(kept))
-        sys.path[:] = kept[:first_base] + added + kept[first_base:]
-        sys.prefix = sys.exec_prefix = venv
-        sys.executable = os.path.join(venv, "bin", "python")
-    sys.path[:0] = list(prepend)
+def _cache_path(cache_dir, build_hash):
+    if not cache_dir:
+        return None
+    tag = "%s-%s-O%d" % (sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER.hex(), sys.flags.optimize)
+    return os.path.join(cache_dir, "code-%s-%s.marshal" % (build_hash, tag))
 
 
-def install(table, venv, prepend, argv):
+def serve(sock, rfile):
+    """Installs the shim from the host's first message, then serves."""
+    _, table, prepend, argv, cache_dir, build_hash, history_table = _read_frame(rfile)
     sys.argv = list(argv)
-    if sys.flags.no_site:
-        # The host skipped the base interpreter's site processing (see
-        # interpreter.rs); these builtins come from it.
-        site.setquit()
-        site.setcopyright()
-        site.sethelper()
-    _select_environment(venv, prepend)
+    # `python -c` put the current directory first; the `alembic` command
+    # has its script's directory there, never the current one.
+    if sys.path and sys.path[0] == "":
+        del sys.path[0]
+    sys.path[:0] = list(prepend)
     for name in [n for n in sys.modules if n == "alembic" or n.startswith("alembic.")]:
         del sys.modules[name]
-    sys.meta_path.insert(0, EmbeddedFinder(table))
-    try:
-        import sqlalchemy
-    except ImportError as e:
-        where = venv or sys.prefix
-        raise ImportError(
-            "SQLAlchemy is not installed in the Python environment %s (%s); migration scripts "
-            "import it, so install it there: pip install 'SQLAlchemy>=1.4'" % (where, e)
-        ) from None
-    version = tuple(int(p) for p in sqlalchemy.__version__.split(".")[:2] if p.isdigit())
-    if version < (1, 4):
-        raise ImportError(
-            "SQLAlchemy %s is too old for retort (it needs 1.4 or later): pip install -U 'SQLAlchemy>=2.0'"
-            % sqlalchemy.__version__
-        )
+    table = {name: (is_pkg, source) for name, is_pkg, source in table}
+    sys.meta_path.insert(0, EmbeddedFinder(table, _cache_path(cache_dir, build_hash)))
+
+    from retort import bridge, channel
+
+    bridge.HISTORY_TABLE = history_table
+    sys.modules["_retort"] = bridge
+    channel.start(sock, rfile)

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import traceback
 
+from . import channel
 from .environment import CommandError
 
 _SLUG = re.compile(r"\w+")
@@ -39,7 +40,7 @@ def call(raiseerr, name, *args):
         return ("setup", str(e))
     except BaseException as e:  # noqa: B036 - everything is reported
         if raiseerr:
-            return ("python", "".join(traceback.format_exception(e)).rstrip())
+            return ("python", "".join(traceback.format_exception(type(e), e, e.__traceback__)).rstrip())
         from .runner import _trimmed
 
         return ("python", _trimmed(e))
@@ -47,7 +48,12 @@ def call(raiseerr, name, *args):
 
 def create_date(timezone):
     """``ScriptDirectory._generate_create_date``: local naive time, or now in
-    UTC converted to ``timezone`` (as written, then upper-cased)."""
+    UTC converted to ``timezone`` (as written, then upper-cased); kept here,
+    the host gets its id."""
+    return channel.keep(_create_date(timezone))
+
+
+def _create_date(timezone):
     if timezone is None:
         return datetime.datetime.now()
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,7 +72,9 @@ def create_date(timezone):
 
 def revision_path(version_path, file_template, truncate_slug_length, rev_id, message, date):
     """``ScriptDirectory._rev_path``; returns the path as Alembic holds it,
-    absolute, and its directory (absolute)."""
+    absolute, and its directory (absolute); ``date`` is the id of a kept
+    creation date."""
+    date = channel.kept(date)
     slug = "_".join(_SLUG.findall(message or "")).lower()
     if len(slug) > truncate_slug_length:
         slug = slug[:truncate_slug_length].rsplit("_", 1)[0] + "_"
@@ -123,7 +131,7 @@ def environment_args(revision):
         args[opts.get("upgrade_token") or "upgrades"] = _EMPTY_BODY
         args[opts.get("downgrade_token") or "downgrades"] = _EMPTY_BODY
         args["imports"] = ""
-    return args
+    return channel.keep(args)
 
 
 def render(template, dest, encoding, args, date, command, options, extra):
@@ -137,6 +145,7 @@ def render(template, dest, encoding, args, date, command, options, extra):
             "Mako is not installed in the Python environment %s (%s); retort renders the project's "
             "script.py.mako with it, as Alembic does, so install it there: pip install Mako" % (sys.prefix, e)
         ) from None
+    date, extra = channel.kept(date), channel.kept(extra)
     template = Template(filename=template)
     kw = dict(args)
     kw["create_date"] = date
@@ -232,7 +241,7 @@ def autogenerate_args(command):
     rendered, rev_id, message = result
     args = dict(context.opts.get("template_args") or {})
     args.update(rendered)
-    return (args, rev_id, message)
+    return (channel.keep(args), rev_id, message)
 
 
 def check_message():

@@ -29,6 +29,6 @@ def main(command):
         if isinstance(e, SystemExit) and e.code in (None, 0):
             return None
         if command.get("raiseerr"):
-            return ("python", "".join(traceback.format_exception(e)).rstrip())
+            return ("python", "".join(traceback.format_exception(type(e), e, e.__traceback__)).rstrip())
         return ("python", _trimmed(e))
     return None

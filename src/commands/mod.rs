@@ -69,6 +69,16 @@ pub struct Global {
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    let code = run_command(cli);
+    // The Python child, if one ran, ends after everything was said.
+    crate::host::shutdown();
+    code
+}
+
+fn run_command(cli: Cli) -> i32 {
+    if let Some(python) = &cli.python {
+        crate::host::set_python(python.clone());
+    }
     let mut out = Output::new(cli.quiet);
     let global = Global {
         config: ConfigSource {

@@ -5,11 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
-
-use super::interpreter;
+use super::child::{self, Reply};
 use super::session::HostError;
+use super::wire::Value;
 
 /// A value handed to the template, shaped as Alembic shapes it (`repr` of
 /// a tuple and of a list differ in the generated file).
@@ -23,26 +21,14 @@ pub enum TemplateValue {
 }
 
 impl TemplateValue {
-    pub(super) fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(match self {
-            TemplateValue::None => py.None().into_bound(py),
-            TemplateValue::Str(s) => text(py, s),
-            TemplateValue::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-            TemplateValue::Tuple(items) => {
-                let items: Vec<_> = items
-                    .iter()
-                    .map(|v| v.to_python(py))
-                    .collect::<PyResult<_>>()?;
-                PyTuple::new(py, items)?.into_any()
-            }
-            TemplateValue::List(items) => {
-                let items: Vec<_> = items
-                    .iter()
-                    .map(|v| v.to_python(py))
-                    .collect::<PyResult<_>>()?;
-                PyList::new(py, items)?.into_any()
-            }
-        })
+    pub(super) fn to_value(&self) -> Value {
+        match self {
+            TemplateValue::None => Value::None,
+            TemplateValue::Str(s) => Value::str(s),
+            TemplateValue::Bool(b) => Value::Bool(*b),
+            TemplateValue::Tuple(items) => Value::Tuple(items.iter().map(Self::to_value).collect()),
+            TemplateValue::List(items) => Value::List(items.iter().map(Self::to_value).collect()),
+        }
     }
 }
 
@@ -61,9 +47,9 @@ pub struct ConfigSpec {
     pub options: Vec<(String, TemplateValue)>,
 }
 
-/// The creation date of a new revision (a Python `datetime`, handed back to
-/// the template as it is).
-pub struct CreateDate(Py<PyAny>);
+/// The creation date of a new revision (a Python `datetime` the child
+/// keeps, handed back to the template as it is): its id there.
+pub struct CreateDate(i64);
 
 /// The new file's path: as Alembic holds it, absolute, and its directory.
 #[derive(Debug, Clone)]
@@ -73,71 +59,45 @@ pub struct RevisionPath {
     pub parent: PathBuf,
 }
 
-/// Calls `retort.authoring.<name>(*args)` and turns how it ended into a
-/// value or a [`HostError`].
-fn call<'py, T>(
-    py: Python<'py>,
-    raiseerr: bool,
-    name: &str,
-    args: Vec<Bound<'py, PyAny>>,
-    extract: impl FnOnce(Bound<'py, PyAny>) -> PyResult<T>,
-) -> Result<T, HostError> {
-    let module = py
-        .import("retort.authoring")
-        .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
-    let mut all = vec![
-        PyBool::new(py, raiseerr).to_owned().into_any(),
-        text(py, name),
-    ];
+/// Calls `retort.authoring.<name>(*args)` in the child and turns how it
+/// ended into a value or a [`HostError`].
+fn call(raiseerr: bool, name: &str, args: Vec<Value>) -> Result<Value, HostError> {
+    let mut all = vec![Value::Bool(raiseerr), Value::str(name)];
     all.extend(args);
-    let args = PyTuple::new(py, all).map_err(|e| HostError::Setup(e.to_string()))?;
-    let result = module
-        .call_method1("call", args)
-        .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
-    let (kind, value): (String, Bound<'py, PyAny>) = result
-        .extract()
-        .map_err(|e: PyErr| HostError::Setup(e.to_string()))?;
-    let message = || value.str().map(|s| s.to_string()).unwrap_or_default();
+    let unexpected = || HostError::Setup(format!("unexpected answer from retort.authoring.{name}"));
+    let pair = match child::call("retort.authoring.call", all)? {
+        Reply::Ok(v) => v.into_items().ok_or_else(unexpected)?,
+        Reply::Err(message) => return Err(HostError::Setup(message)),
+    };
+    let [kind, value]: [Value; 2] = pair.try_into().map_err(|_| unexpected())?;
+    let message = || value.as_str().unwrap_or_default().to_string();
     match kind.as_str() {
-        "ok" => extract(value.clone()).map_err(|e| HostError::Setup(e.to_string())),
-        "command" => Err(HostError::Command(message())),
-        "setup" => Err(HostError::Setup(message())),
+        Some("ok") => Ok(value),
+        Some("command") => Err(HostError::Command(message())),
+        Some("setup") => Err(HostError::Setup(message())),
         _ => Err(HostError::Python(message())),
     }
 }
 
+fn kept(value: &Value, name: &str) -> Result<i64, HostError> {
+    value
+        .as_int()
+        .ok_or_else(|| HostError::Setup(format!("retort.authoring.{name} kept no object")))
+}
+
 fn started(spec: &ConfigSpec) -> Result<(), HostError> {
-    interpreter::start(&spec.prepend_sys_path)
+    child::start(&spec.prepend_sys_path)
 }
 
-fn py_err(e: PyErr) -> HostError {
-    HostError::Setup(e.to_string())
-}
-
-fn text<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyAny> {
-    PyString::new(py, s).into_any()
-}
-
-fn optional<'py>(py: Python<'py>, s: Option<&str>) -> Bound<'py, PyAny> {
-    match s {
-        Some(s) => text(py, s),
-        None => py.None().into_bound(py),
-    }
-}
-
-fn path_str(p: &Path) -> String {
-    p.display().to_string()
+fn path_str(p: &Path) -> Value {
+    Value::str(p.display().to_string())
 }
 
 /// Alembic's `_generate_create_date`: local time, or now in `timezone`.
 pub fn create_date(spec: &ConfigSpec, timezone: Option<&str>) -> Result<CreateDate, HostError> {
     started(spec)?;
-    Python::attach(|py| {
-        let tz = optional(py, timezone);
-        call(py, spec.raiseerr, "create_date", vec![tz], |v| {
-            Ok(CreateDate(v.unbind()))
-        })
-    })
+    let id = call(spec.raiseerr, "create_date", vec![Value::opt_str(timezone)])?;
+    kept(&id, "create_date").map(CreateDate)
 }
 
 /// Alembic's `_rev_path`: `file_template` filled in under `version_path`.
@@ -151,55 +111,54 @@ pub fn revision_path(
     message: Option<&str>,
 ) -> Result<RevisionPath, HostError> {
     started(spec)?;
-    Python::attach(|py| {
-        let Ok(truncate) = truncate_slug_length.into_pyobject(py);
-        let args = vec![
-            text(py, &path_str(version_path)),
-            text(py, file_template),
-            truncate.into_any(),
-            text(py, rev_id),
-            optional(py, message),
-            date.0.bind(py).clone(),
-        ];
-        call(py, spec.raiseerr, "revision_path", args, |v| {
-            let (path, absolute, parent): (String, String, String) = v.extract()?;
-            Ok(RevisionPath {
-                path: path.into(),
-                absolute: absolute.into(),
-                parent: parent.into(),
-            })
-        })
-    })
-}
-
-fn dict_of<'py>(
-    py: Python<'py>,
-    items: &[(String, TemplateValue)],
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    for (k, v) in items {
-        d.set_item(k, v.to_python(py)?)?;
+    let args = vec![
+        path_str(version_path),
+        Value::str(file_template),
+        Value::Int(i64::try_from(truncate_slug_length).unwrap_or(i64::MAX)),
+        Value::str(rev_id),
+        Value::opt_str(message),
+        Value::Int(date.0),
+    ];
+    let value = call(spec.raiseerr, "revision_path", args)?;
+    let paths: Option<Vec<String>> = value.items().and_then(|items| {
+        items
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect()
+    });
+    match paths.as_deref() {
+        Some([path, absolute, parent]) => Ok(RevisionPath {
+            path: path.into(),
+            absolute: absolute.into(),
+            parent: parent.into(),
+        }),
+        _ => Err(HostError::Setup(
+            "unexpected answer from retort.authoring.revision_path".into(),
+        )),
     }
-    Ok(d)
 }
 
-fn command_dict<'py>(py: Python<'py>, spec: &ConfigSpec) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| path_str(p));
-    d.set_item("name", &spec.command)?;
-    d.set_item("config_file", path(&spec.config_file))?;
-    d.set_item("toml_file", path(&spec.toml_file))?;
-    d.set_item("ini_section", &spec.ini_section)?;
-    d.set_item("x", PyList::new(py, &spec.x)?)?;
-    d.set_item("raiseerr", spec.raiseerr)?;
-    d.set_item("quiet", spec.quiet)?;
-    Ok(d)
+fn dict_of(items: &[(String, TemplateValue)]) -> Value {
+    Value::dict(items.iter().map(|(k, v)| (k.clone(), v.to_value())))
 }
 
-/// Extra template variables handed over as Python objects (what env.py set
-/// through `configure(template_args=…)`); none by default.
+fn command_dict(spec: &ConfigSpec) -> Value {
+    let path = |p: &Option<PathBuf>| Value::opt_str(p.as_ref().map(|p| p.display().to_string()));
+    Value::dict([
+        ("name", Value::str(&spec.command)),
+        ("config_file", path(&spec.config_file)),
+        ("toml_file", path(&spec.toml_file)),
+        ("ini_section", Value::str(&spec.ini_section)),
+        ("x", Value::str_list(&spec.x)),
+        ("raiseerr", Value::Bool(spec.raiseerr)),
+        ("quiet", Value::Bool(spec.quiet)),
+    ])
+}
+
+/// Extra template variables the child keeps as Python objects (what env.py
+/// set through `configure(template_args=…)`), by id; none by default.
 #[derive(Default)]
-pub struct ExtraArgs(Option<Py<PyAny>>);
+pub struct ExtraArgs(Option<i64>);
 
 /// `template_to_file`: `template` rendered by Mako with `args` (plus
 /// `create_date`, `comma`, `refresh` and `config`) and written to `dest`.
@@ -213,22 +172,17 @@ pub fn render_template(
     extra: &ExtraArgs,
 ) -> Result<(), HostError> {
     started(spec)?;
-    Python::attach(|py| {
-        let call_args = vec![
-            text(py, &path_str(template)),
-            text(py, &path_str(dest)),
-            text(py, encoding),
-            dict_of(py, args).map_err(py_err)?.into_any(),
-            date.0.bind(py).clone(),
-            command_dict(py, spec).map_err(py_err)?.into_any(),
-            dict_of(py, &spec.options).map_err(py_err)?.into_any(),
-            match &extra.0 {
-                Some(e) => e.bind(py).clone(),
-                None => py.None().into_bound(py),
-            },
-        ];
-        call(py, spec.raiseerr, "render", call_args, |_| Ok(()))
-    })
+    let call_args = vec![
+        path_str(template),
+        path_str(dest),
+        Value::str(encoding),
+        dict_of(args),
+        Value::Int(date.0),
+        command_dict(spec),
+        dict_of(&spec.options),
+        extra.0.map_or(Value::None, Value::Int),
+    ];
+    call(spec.raiseerr, "render", call_args).map(drop)
 }
 
 /// Runs one post-write hook on `path`; `options` are its settings (with
@@ -240,27 +194,21 @@ pub fn run_hook(
     options: &[(String, String)],
 ) -> Result<(), HostError> {
     started(spec)?;
-    Python::attach(|py| {
-        let d = PyDict::new(py);
-        for (k, v) in options {
-            d.set_item(k, v).map_err(py_err)?;
-        }
-        d.set_item("_hook_name", name).map_err(py_err)?;
-        let args = vec![text(py, &path_str(path)), d.into_any()];
-        call(py, spec.raiseerr, "run_hook", args, |_| Ok(()))
-    })
+    let settings = Value::dict(
+        options
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::str(v)))
+            .chain([("_hook_name".to_string(), Value::str(name))]),
+    );
+    call(spec.raiseerr, "run_hook", vec![path_str(path), settings]).map(drop)
 }
 
 /// While env.py runs for `revision`/`merge` (`revision_environment`): the
 /// template variables it configured (plus, for `revision`, the empty
 /// operation bodies Alembic renders then).
 pub fn environment_template_args(raiseerr: bool, revision: bool) -> Result<ExtraArgs, HostError> {
-    Python::attach(|py| {
-        let flag = PyBool::new(py, revision).to_owned().into_any();
-        call(py, raiseerr, "environment_args", vec![flag], |v| {
-            Ok(ExtraArgs(Some(v.unbind())))
-        })
-    })
+    let id = call(raiseerr, "environment_args", vec![Value::Bool(revision)])?;
+    Ok(ExtraArgs(Some(kept(&id, "environment_args")?)))
 }
 
 /// What `revision --autogenerate` writes: the template variables (the
@@ -279,25 +227,25 @@ pub fn autogenerate_template_args(
     raiseerr: bool,
     options: &[(String, TemplateValue)],
 ) -> Result<Option<Autogenerated>, HostError> {
-    Python::attach(|py| {
-        let command = dict_of(py, options).map_err(py_err)?.into_any();
-        call(py, raiseerr, "autogenerate_args", vec![command], |v| {
-            if v.is_none() {
-                return Ok(None);
-            }
-            let (extra, rev_id, message): (Bound<'_, PyAny>, Option<String>, Option<String>) =
-                v.extract()?;
-            Ok(Some(Autogenerated {
-                extra: ExtraArgs(Some(extra.unbind())),
-                rev_id,
-                message,
-            }))
-        })
-    })
+    let value = call(raiseerr, "autogenerate_args", vec![dict_of(options)])?;
+    if value.is_none() {
+        return Ok(None);
+    }
+    match value.items() {
+        Some([extra, rev_id, message]) => Ok(Some(Autogenerated {
+            extra: ExtraArgs(Some(kept(extra, "autogenerate_args")?)),
+            rev_id: rev_id.as_str().map(str::to_string),
+            message: message.as_str().map(str::to_string),
+        })),
+        _ => Err(HostError::Setup(
+            "unexpected answer from retort.authoring.autogenerate_args".into(),
+        )),
+    }
 }
 
 /// While env.py runs for `check`: Alembic's message when there are
 /// operations to generate, `None` when the database matches the model.
 pub fn check_message(raiseerr: bool) -> Result<Option<String>, HostError> {
-    Python::attach(|py| call(py, raiseerr, "check_message", vec![], |v| v.extract()))
+    let value = call(raiseerr, "check_message", vec![])?;
+    Ok(value.as_str().map(str::to_string))
 }

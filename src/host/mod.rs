@@ -1,10 +1,12 @@
-//! The Python host: CPython embedded with pyo3, started only by commands that
-//! must run env.py or a migration script.  This is the only module that names
-//! pyo3.
+//! The Python host: the user's own interpreter, run as a child process only
+//! by commands that must run env.py or a migration script.
 //!
-//! - `interpreter`: which Python environment (the user's virtualenv) and the
-//!   embedded shim (`alembic/`, `python/retort/`) served from memory.
-//! - `bridge`: the `_retort` native module the shim calls: sqlx connections
+//! - `interpreter`: which Python (`--python`, `RETORT_PYTHON`, the user's
+//!   virtualenv, `python3` on `PATH`).
+//! - `child`: the child process and the conversation with it; the embedded
+//!   shim (`alembic/`, `python/retort/`) is handed to it at start.
+//! - `wire`: the values exchanged (Python's `marshal` format).
+//! - `bridge`: what the shim calls in Rust (`_retort`): sqlx connections
 //!   for its DBAPI driver, the command's steps, DDL rendering, output.
 //! - `session`: what a command hands the host for one run of env.py.
 //! - `authoring`: what `revision` and `merge` ask of Python (the creation
@@ -12,8 +14,10 @@
 
 mod authoring;
 mod bridge;
+mod child;
 mod interpreter;
 mod session;
+mod wire;
 
 pub use authoring::{
     autogenerate_template_args, check_message, create_date, environment_template_args,
@@ -21,4 +25,6 @@ pub use authoring::{
     RevisionPath, TemplateValue,
 };
 pub use bridge::logging_configured;
+pub use child::shutdown;
+pub use interpreter::set_python;
 pub use session::{run_env, EnvRun, HostError, OptionValue, Session, SessionError, StepSpec};

@@ -7,12 +7,10 @@
 use std::cell::Cell;
 use std::path::PathBuf;
 
-use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-
 use crate::db::{Backend, HistoryRow, VersionTable};
 
-use super::interpreter;
+use super::child::{self, Reply};
+use super::wire::Value;
 
 /// What went wrong while running env.py.
 #[derive(Debug, thiserror::Error)]
@@ -157,57 +155,59 @@ pub fn run_env(run: &EnvRun, session: &mut dyn Session) -> Result<(), HostError>
     let ptr: *mut (dyn Session + 'static) = unsafe { std::mem::transmute(ptr) };
     SESSION.with(|s| s.set(Some(ptr)));
     let _guard = SessionGuard;
-    interpreter::start(&run.prepend_sys_path)?;
-    Python::attach(|py| {
-        let runner = py
-            .import("retort.runner")
-            .map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
-        let command = command_dict(py, run).map_err(|e| HostError::Setup(e.to_string()))?;
-        let result = runner.call_method1("main", (command,));
-        // What env.py printed comes before anything the command says next.
-        interpreter::flush_stdout(py);
-        // Locks still held (a pooled connection env.py never closed): the
-        // run is over, its commits are done.  A failure to say so is not
-        // worth reporting: the server drops the lock with the connection.
-        let _ = super::bridge::release_locks(None);
-        let result = result.map_err(|e| HostError::Setup(interpreter::describe(py, &e)))?;
-        if result.is_none() {
-            return Ok(());
-        }
-        let (kind, message): (String, String) = result
-            .extract()
-            .map_err(|e: PyErr| HostError::Setup(e.to_string()))?;
-        Err(match kind.as_str() {
-            "command" => HostError::Command(message),
-            _ => HostError::Python(message),
-        })
-    })
+    child::start(&run.prepend_sys_path)?;
+    let result = child::call("retort.runner.main", vec![command_dict(run)]);
+    // Locks still held (a pooled connection env.py never closed): the run
+    // is over, its commits are done.  A failure to say so is not worth
+    // reporting: the server drops the lock with the connection.
+    let _ = super::bridge::release_locks(None);
+    match result? {
+        Reply::Ok(Value::None) => Ok(()),
+        Reply::Ok(Value::Tuple(pair)) => match pair.as_slice() {
+            [Value::Str(kind), Value::Str(message)] if kind == "command" => {
+                Err(HostError::Command(message.clone()))
+            }
+            [_, Value::Str(message)] => Err(HostError::Python(message.clone())),
+            _ => Err(HostError::Setup(
+                "unexpected answer from retort.runner".into(),
+            )),
+        },
+        Reply::Ok(_) => Err(HostError::Setup(
+            "unexpected answer from retort.runner".into(),
+        )),
+        Reply::Err(message) => Err(HostError::Setup(message)),
+    }
 }
 
-fn command_dict<'py>(py: Python<'py>, run: &EnvRun) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
-    d.set_item("name", &run.command)?;
-    d.set_item("env_py", run.env_py.display().to_string())?;
-    d.set_item("config_file", path(&run.config_file))?;
-    d.set_item("toml_file", path(&run.toml_file))?;
-    d.set_item("ini_section", &run.ini_section)?;
-    d.set_item("x", PyList::new(py, &run.x)?)?;
-    d.set_item("as_sql", run.as_sql)?;
-    d.set_item("destination_rev", &run.destination_rev)?;
-    d.set_item("starting_rev", &run.starting_rev)?;
-    d.set_item("tag", &run.tag)?;
-    d.set_item("purge", run.purge)?;
-    d.set_item("dont_mutate", run.dont_mutate)?;
-    d.set_item("lock", run.lock.is_some())?;
-    d.set_item("lock_timeout", run.lock.flatten())?;
-    d.set_item("checksums", run.checksums)?;
-    d.set_item("raiseerr", run.raiseerr)?;
-    d.set_item("quiet", run.quiet)?;
-    let opts = PyDict::new(py);
-    for (k, v) in &run.cmd_opts {
-        opts.set_item(k, v.to_python(py)?)?;
-    }
-    d.set_item("cmd_opts", opts)?;
-    Ok(d)
+fn command_dict(run: &EnvRun) -> Value {
+    let path = |p: &Option<PathBuf>| Value::opt_str(p.as_ref().map(|p| p.display().to_string()));
+    Value::dict([
+        ("name", Value::str(&run.command)),
+        ("env_py", Value::str(run.env_py.display().to_string())),
+        ("config_file", path(&run.config_file)),
+        ("toml_file", path(&run.toml_file)),
+        ("ini_section", Value::str(&run.ini_section)),
+        ("x", Value::str_list(&run.x)),
+        ("as_sql", Value::Bool(run.as_sql)),
+        (
+            "destination_rev",
+            Value::opt_str(run.destination_rev.clone()),
+        ),
+        ("starting_rev", Value::opt_str(run.starting_rev.clone())),
+        ("tag", Value::opt_str(run.tag.clone())),
+        ("purge", Value::Bool(run.purge)),
+        ("dont_mutate", Value::Bool(run.dont_mutate)),
+        ("lock", Value::Bool(run.lock.is_some())),
+        (
+            "lock_timeout",
+            run.lock.flatten().map_or(Value::None, Value::Float),
+        ),
+        ("checksums", Value::Bool(run.checksums)),
+        ("raiseerr", Value::Bool(run.raiseerr)),
+        ("quiet", Value::Bool(run.quiet)),
+        (
+            "cmd_opts",
+            Value::dict(run.cmd_opts.iter().map(|(k, v)| (k.clone(), v.to_value()))),
+        ),
+    ])
 }

@@ -1,0 +1,142 @@
+"""The conversation with the Rust host over the socket it gave this process.
+
+A message is a ``marshal`` (version 2) value in a frame of its length (4
+bytes, little-endian).  ``("call", name, args)`` asks the other side to run
+something; it answers ``("ok", value)`` or ``("err", kind, args)``.  While
+one side waits for an answer it serves the other's calls, so Rust can call
+back into Python from inside a call Python made (a template rendered while
+env.py runs).  Standard streams are flushed before every message so that the
+two processes' output interleaves as one process's would.
+"""
+
+import marshal
+import signal
+import sys
+import threading
+import traceback
+
+_channel = None
+# One conversation at a time: threads of a migration take turns.
+_lock = threading.RLock()
+# Python objects the host holds on to by id (a creation date, template args).
+_kept = {}
+_BLOCK = {signal.SIGINT}
+
+
+class HostGone(Exception):
+    """The Rust host closed the socket."""
+
+
+class _Channel:
+    def __init__(self, sock, rfile):
+        self.sock = sock
+        self.rfile = rfile
+
+    def send(self, message):
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        data = marshal.dumps(message, 2)
+        self.sock.sendall(len(data).to_bytes(4, "little") + data)
+
+    def recv(self):
+        # Ctrl-C while the host works is delivered when it has answered, so
+        # the conversation never loses its place.
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCK)
+        try:
+            head = self.rfile.read(4)
+            if len(head) < 4:
+                raise HostGone()
+            return marshal.loads(self.rfile.read(int.from_bytes(head, "little")))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    def serve_one(self, message):
+        _, target, args = message
+        module, _, name = target.rpartition(".")
+        try:
+            function = getattr(__import__(module, fromlist=[name]), name)
+            answer = ("ok", function(*args))
+        except BaseException as e:  # noqa: B036 - every failure goes back to the host
+            answer = ("err", "python", "".join(traceback.format_exception(type(e), e, e.__traceback__)).rstrip())
+        try:
+            self.send(answer)
+        except ValueError:
+            self.send(("err", "python", "unmarshallable answer from %s: %r" % (target, answer[1])))
+
+
+def start(sock, rfile):
+    """Reports the set-up's outcome, then serves the host until it leaves."""
+    global _channel
+    _channel = _Channel(sock, rfile)
+    problem = _check_sqlalchemy()
+    if not problem:
+        from . import dialects
+
+        # create_engine and friends give connections through the host.
+        dialects.install()
+    _channel.send(("err", "setup", problem) if problem else ("ok", None))
+    if problem:
+        return
+    while True:
+        try:
+            message = _channel.recv()
+        except HostGone:
+            return
+        _channel.serve_one(message)
+
+
+def _check_sqlalchemy():
+    try:
+        import sqlalchemy
+    except ImportError as e:
+        return (
+            "SQLAlchemy is not installed in the Python environment %s (%s, %s); migration scripts "
+            "import it, so install it there: pip install 'SQLAlchemy>=1.4'" % (sys.prefix, sys.executable, e)
+        )
+    version = tuple(int(p) for p in sqlalchemy.__version__.split(".")[:2] if p.isdigit())
+    if version < (1, 4):
+        return "SQLAlchemy %s in %s is too old for retort (it needs 1.4 or later): pip install -U 'SQLAlchemy>=2.0'" % (
+            sqlalchemy.__version__,
+            sys.prefix,
+        )
+    return None
+
+
+def call(name, *args):
+    """Calls ``name`` in the host; serves its calls until it answers."""
+    with _lock:
+        _channel.send(("call", name, args))
+        while True:
+            message = _channel.recv()
+            kind = message[0]
+            if kind == "ok":
+                return message[1]
+            if kind == "err":
+                raise _exception(message[1], message[2])
+            _channel.serve_one(message)
+
+
+def _exception(kind, args):
+    if kind == "DbError":
+        from .bridge import DbError
+
+        return DbError(*args)
+    if kind == "CommandError":
+        from .environment import CommandError
+
+        return CommandError(*args)
+    return RuntimeError(*args)
+
+
+def keep(obj):
+    """Holds ``obj`` for the host, which names it by the returned id."""
+    key = len(_kept) + 1
+    _kept[key] = obj
+    return key
+
+
+def kept(key):
+    return None if key is None else _kept[key]
