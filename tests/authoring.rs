@@ -945,22 +945,33 @@ fn revision_without_mako_says_so() {
     };
     // A virtualenv whose packages are the test one's, with `mako` shadowed.
     let venv = t.r.parent().unwrap().join("venv-no-mako");
-    let site = venv.join("lib/python3.11/site-packages");
+    let made = std::process::Command::new(host_venv().join("bin/python"))
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let site = fs::read_dir(venv.join("lib"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("site-packages"))
+        .find(|p| p.is_dir())
+        .unwrap();
     fs::create_dir_all(site.join("mako")).unwrap();
     fs::write(
         site.join("mako/__init__.py"),
         "raise ImportError(\"No module named 'mako'\")\n",
     )
     .unwrap();
-    let host_site = host_venv().join("lib/python3.11/site-packages");
+    let host_site = fs::read_dir(host_venv().join("lib"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("site-packages"))
+        .find(|p| p.is_dir())
+        .unwrap();
     fs::write(
         site.join("zz-host.pth"),
         format!("{}\n", host_site.display()),
-    )
-    .unwrap();
-    fs::write(
-        venv.join("pyvenv.cfg"),
-        "home = /usr/bin\nversion = 3.11.0\n",
     )
     .unwrap();
     let venv_s = venv.display().to_string();

@@ -18,7 +18,6 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import traceback
 
 from . import channel
 from .environment import CommandError
@@ -39,11 +38,9 @@ def call(raiseerr, name, *args):
     except SetupError as e:
         return ("setup", str(e))
     except BaseException as e:  # noqa: B036 - everything is reported
-        if raiseerr:
-            return ("python", "".join(traceback.format_exception(type(e), e, e.__traceback__)).rstrip())
-        from .runner import _trimmed
+        from .runner import _formatted, _trimmed
 
-        return ("python", _trimmed(e))
+        return ("python", _formatted(e) if raiseerr else _trimmed(e))
 
 
 def create_date(timezone):

@@ -105,6 +105,15 @@ class _Impl:
         pass
 
 
+def _add_note(exc, note):
+    """``BaseException.add_note`` (3.11+); before 3.11 the runner prints
+    ``__notes__`` itself, as 3.11's traceback module does."""
+    if hasattr(exc, "add_note"):
+        exc.add_note(note)
+    else:
+        exc.__notes__ = getattr(exc, "__notes__", []) + [note]
+
+
 def _mariadb(dialect):
     return bool(getattr(dialect, "is_mariadb", False))
 
@@ -225,6 +234,9 @@ class MigrationContext:
         return sqlalchemy.inspect(self.connection).has_table(self.version_table, self.version_table_schema)
 
     def _ensure_version_table(self, purge=False):
+        if self.as_sql:
+            self.impl.static_output(_statement(_retort.version_sql("create", *self._version_args())))
+            return
         scope = contextlib.nullcontext() if self.connection.in_transaction() else self.connection.begin()
         with scope:
             if not self._has_version_table():
@@ -410,6 +422,8 @@ class MigrationContext:
             heads = self.get_current_heads()
             if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
                 self._ensure_version_table()
+        if self.opts.get("ensure_version"):
+            self._ensure_version_table()
         steps = _retort.migration_steps(list(heads), self._url(), *self._version_args(), self._history())
         # Alembic imports the scripts (building its revision map) and looks up
         # each step's function before the first step: a script that cannot be
@@ -422,7 +436,7 @@ class MigrationContext:
                 self._run_step(step, fn, current, kw)
             except BaseException as e:
                 if self._step_record is not None:
-                    e.add_note(self._step_record.report(step, current))
+                    _add_note(e, self._step_record.report(step, current))
                 raise
             finally:
                 self._step_record = None
@@ -632,6 +646,9 @@ class EnvironmentContext:
             "lock": command.get("lock", False),
             "lock_timeout": command.get("lock_timeout"),
             "checksums": command.get("checksums", False),
+            # ensure_version's migration function creates the table (online
+            # if missing; offline its CREATE TABLE is printed).
+            "ensure_version": command["name"] == "ensure_version",
         }
 
     # -- what env.py asks -----------------------------------------------------

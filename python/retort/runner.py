@@ -2,6 +2,7 @@
 how it ended, as (kind, message) or None."""
 
 import os
+import sys
 import traceback
 
 _OURS = (os.sep + "sqlalchemy" + os.sep, "<retort>/", "<frozen ", os.sep + "contextlib.py")
@@ -13,7 +14,19 @@ def _trimmed(exc):
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
     lines += traceback.format_exception_only(type(exc), exc)
-    return "".join(lines).rstrip()
+    return "".join(lines + _notes(exc)).rstrip()
+
+
+def _notes(exc):
+    """An exception's ``__notes__``, which traceback prints itself from 3.11."""
+    if sys.version_info >= (3, 11):
+        return []
+    return ["%s\n" % note for note in getattr(exc, "__notes__", ())]
+
+
+def _formatted(exc):
+    """The whole traceback (``--raiseerr``)."""
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__) + _notes(exc)).rstrip()
 
 
 def main(command):
@@ -29,6 +42,6 @@ def main(command):
         if isinstance(e, SystemExit) and e.code in (None, 0):
             return None
         if command.get("raiseerr"):
-            return ("python", "".join(traceback.format_exception(type(e), e, e.__traceback__)).rstrip())
+            return ("python", _formatted(e))
         return ("python", _trimmed(e))
     return None

@@ -39,7 +39,7 @@ impl Project {
         let env_py = self.dir.dir.join("env.py");
         if stock_env(&env_py).is_none() {
             return Err(Failure::Crash(format!(
-                "{} is not one of Alembic's stock env.py templates; running it needs retort's Python host, which this build does not have yet",
+                "{} is not one of Alembic's stock env.py templates, which retort stands in for without Python; this command should have run it in Python (a retort bug, please report it)",
                 env_py.display()
             )));
         }

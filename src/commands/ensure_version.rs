@@ -5,6 +5,16 @@ use super::{Catch, Failure, Global, Output, Project};
 
 pub fn run(global: &Global, out: &mut Output, sql: bool) -> Result<(), Failure> {
     let project = Project::load(global)?;
+    if !project.uses_stock_env() {
+        // env.py's migration context creates the table it configured, or
+        // prints its CREATE TABLE offline, as Alembic's `ensure_version` does.
+        let plan = Plan::EnsureVersion;
+        return if sql {
+            hosted::run_plan_offline(project, global, out, plan, Catch::default(), None)
+        } else {
+            hosted::run_plan(project, global, out, plan, Catch::default())
+        };
+    }
     if sql {
         // Offline: the CREATE TABLE, inside the run's transaction block.
         let ctx = project.offline()?;
@@ -18,10 +28,6 @@ pub fn run(global: &Global, out: &mut Output, sql: bool) -> Result<(), Failure> 
         }
         out.raw(&text);
         return Ok(());
-    }
-    if !project.uses_stock_env() {
-        // env.py's migration context creates the table it configured.
-        return hosted::run_plan(project, global, out, Plan::EnsureVersion, Catch::default());
     }
     let mut conn = project.connect()?;
     conn.table.ensure(&mut conn.db)?;

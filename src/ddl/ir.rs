@@ -9,7 +9,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, Deserialize)]
 // Built once per op call and consumed at once: boxing variants buys nothing.
 #[allow(clippy::large_enum_variant)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Operation {
     CreateTable {
         table: Box<Table>,
@@ -72,6 +72,7 @@ pub enum Operation {
 
 /// A table named in an operation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TableRef {
     pub name: String,
     #[serde(default)]
@@ -80,6 +81,7 @@ pub struct TableRef {
 
 /// A full table (`op.create_table`).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Table {
     pub name: String,
     #[serde(default)]
@@ -131,6 +133,7 @@ impl Default for Autoincrement {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Column {
     pub name: String,
     /// The type as the dialect's type compiler renders it.
@@ -194,6 +197,7 @@ pub struct Column {
 /// A CHECK constraint a column type creates, its SQL written for a column
 /// named [`TYPE_CHECK_COLUMN`] so it can follow a rename.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TypeCheck {
     #[serde(default)]
     pub name: Option<String>,
@@ -208,6 +212,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Identity {
     #[serde(default)]
     pub always: bool,
@@ -224,6 +229,7 @@ pub struct Identity {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Computed {
     pub sqltext: String,
     #[serde(default)]
@@ -243,12 +249,14 @@ pub enum ConstraintKind {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExcludeElement {
     pub sql: String,
     pub op: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Constraint {
     pub kind: ConstraintKind,
     /// The final name (naming convention applied, long generated names
@@ -335,6 +343,7 @@ pub enum IndexLength {
 
 /// The target dialect's index options (Python picks the ones that apply).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IndexOptions {
     #[serde(default)]
     pub using: Option<String>,
@@ -361,6 +370,7 @@ pub struct IndexOptions {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Index {
     #[serde(default)]
     pub name: Option<String>,
@@ -379,6 +389,7 @@ pub struct Index {
 
 /// A PostgreSQL enum type to create before a table.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnumType {
     pub name: String,
     #[serde(default)]
@@ -387,6 +398,7 @@ pub struct EnumType {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddColumn {
     pub table: TableRef,
     pub column: Column,
@@ -415,11 +427,13 @@ pub enum DefaultChange {
 
 /// A comment in `alter_column`: `{"text": null}` removes it.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CommentChange {
     pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AlterColumn {
     pub table: TableRef,
     pub column: String,
@@ -475,6 +489,7 @@ pub enum Recreate {
 /// offline renderer can work from `copy_from`; online, the table is
 /// reflected on the migration's connection instead.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Batch {
     pub table: TableRef,
     #[serde(default)]
@@ -513,19 +528,21 @@ pub struct BatchStep {
 impl TryFrom<Value> for BatchStep {
     type Error = serde_json::Error;
 
-    fn try_from(value: Value) -> Result<Self, Self::Error> {
-        let extras = match value.get("batch") {
+    fn try_from(mut value: Value) -> Result<Self, Self::Error> {
+        // The extras ride beside the operation's own (strictly read) keys.
+        let extras = match value.as_object_mut().and_then(|o| o.remove("batch")) {
             Some(v) => BatchExtras::deserialize(v)?,
             None => BatchExtras::default(),
         };
         Ok(BatchStep {
-            op: Operation::deserialize(&value)?,
+            op: Operation::deserialize(value)?,
             extras,
         })
     }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchExtras {
     /// `add_column(..., insert_before=, insert_after=)`.
     #[serde(default)]

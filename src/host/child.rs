@@ -99,9 +99,7 @@ fn spawn(prepend_sys_path: &[String]) -> Result<Child, String> {
     flush_stdout();
     let process = command.spawn().map_err(|e| interp.cannot_start(&e))?;
     drop(theirs);
-    // Ctrl-C reaches the child, whose KeyboardInterrupt is reported as any
-    // exception; this process stays to report it and to close connections.
-    ignore_interrupts();
+    let _interrupts = InterruptsToChild::new();
     let reader = BufReader::new(ours.try_clone().map_err(|e| e.to_string())?);
     let mut child = Child {
         process,
@@ -188,11 +186,27 @@ fn cache_dir() -> Option<PathBuf> {
     Some(base.join("retort"))
 }
 
-fn ignore_interrupts() {
-    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler
-    // code; nothing else in retort handles SIGINT.
-    unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_IGN);
+/// While Python runs (the child has the turn), Ctrl-C is the child's: its
+/// KeyboardInterrupt is reported as any exception, and this process stays
+/// to report it and close the connections.  Between calls (and for the
+/// processes Rust starts itself, which inherit ignored signals) SIGINT
+/// keeps its previous disposition.
+struct InterruptsToChild(libc::sighandler_t);
+
+impl InterruptsToChild {
+    fn new() -> Self {
+        // SAFETY: SIG_IGN installs no handler code; the previous disposition
+        // is put back on drop, innermost first.
+        InterruptsToChild(unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) })
+    }
+}
+
+impl Drop for InterruptsToChild {
+    fn drop(&mut self) {
+        // SAFETY: restores what `new` found (SIG_DFL unless nested).
+        unsafe {
+            libc::signal(libc::SIGINT, self.0);
+        }
     }
 }
 
@@ -298,6 +312,7 @@ pub(super) fn call(function: &str, args: Vec<Value>) -> Result<Reply, HostError>
         Value::Tuple(args),
     ]);
     flush_stdout();
+    let _interrupts = InterruptsToChild::new();
     with_child(|child| child.send(&request).map_err(|e| child.ended(&e)))?;
     loop {
         let message = with_child(|child| child.recv().map_err(|e| child.ended(&e)))?;
