@@ -118,8 +118,12 @@ if [ -z "$wheel" ]; then
         say "FAILED: building the wheel (log: $logs/wheel.log)"
         exit 1
     }
-    wheel=$(ls "$work"/wheel/retort-*.whl)
+else
+    # Into the work directory: the roots see that, not the wheel's own directory.
+    mkdir -p "$work/wheel"
+    cp "$wheel" "$work/wheel/"
 fi
+wheel=$(ls "$work"/wheel/retort-*.whl)
 t_wheel=$(($(now) - t0))
 say "wheel: $(basename "$wheel")"
 
@@ -271,8 +275,8 @@ for c in "${cases[@]}"; do
     fi
     if [ "$result" = PASS ]; then
         # What the installed binary needs (readelf on the host: same path).
-        needs=$(readelf -d "$venv/bin/retort" 2>/dev/null | grep -o 'libpython[^]]*' | tr '\n' ' ')
-        echo "retort binary: ${needs:+NEEDED $needs}${needs:-no libpython}" >>"$log"
+        needs=$(readelf -d "$venv/bin/retort" 2>/dev/null | grep -o 'libpython[^]]*' | sort -u | tr '\n' ' ')
+        echo "retort binary: ${needs:-no libpython} needed" >>"$log"
         say "$c: the homegpu example"
         t0=$(now)
         example "$venv" "$c" >>"$log" 2>&1 || { result=FAIL; detail="example: $(tail -n 1 "$log")"; }
