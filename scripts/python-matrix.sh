@@ -141,7 +141,7 @@ declare -A test_bin
 }
 for s in $suites; do
     bin=$(grep -o "\"executable\":\"[^\"]*/deps/$s-[0-9a-f]*\"" "$work/cargo.json" \
-        | tail -n 1 | cut -d'"' -f4)
+        | tail -n 1 | cut -d'"' -f4 || true)
     [ -x "$bin" ] || { say "FAILED: no test binary for $s"; exit 1; }
     test_bin[$s]=$bin
 done
@@ -275,11 +275,15 @@ for c in "${cases[@]}"; do
     fi
     if [ "$result" = PASS ]; then
         # What the installed binary needs (readelf on the host: same path).
-        needs=$(readelf -d "$venv/bin/retort" 2>/dev/null | grep -o 'libpython[^]]*' | sort -u | tr '\n' ' ')
+        needs=$(readelf -d "$venv/bin/retort" 2>/dev/null | grep -o 'libpython[^]]*' | sort -u | tr '\n' ' ' || true)
         echo "retort binary: ${needs:-no libpython} needed" >>"$log"
         say "$c: the homegpu example"
         t0=$(now)
-        example "$venv" "$c" >>"$log" 2>&1 || { result=FAIL; detail="example: $(tail -n 1 "$log")"; }
+        if ! example "$venv" "$c" >"$work/example.log" 2>&1; then
+            result=FAIL
+            detail="$(tail -n 1 "$work/example.log")$(grep -m 1 -i -o 'error.*' "$work/example.log" | sed 's/^/ (/; s/$/)/' || true)"
+        fi
+        cat "$work/example.log" >>"$log"
         t_example=$(($(now) - t0))
         # The parity subset runs even when the example failed: it says more.
         say "$c: the parity subset"
@@ -289,7 +293,7 @@ for c in "${cases[@]}"; do
             [ "$parity_bin" = retort ] || detail+=" (self-test: RETORT_BIN=alembic)"
         else
             result=FAIL
-            detail="${detail:+$detail; }parity: $(grep -c '^test .* FAILED$' "$log") of $(printf '%s\n' $tests | wc -l) failed"
+            detail="${detail:+$detail; }parity: $(grep -c '^test .* FAILED$' "$log" || true) of $(printf '%s\n' $tests | wc -l) failed"
         fi
         t_parity=$(($(now) - t0))
     fi
