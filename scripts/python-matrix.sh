@@ -100,6 +100,7 @@ unmount_all() {
 }
 cleanup() {
     unmount_all
+    [ -z "$root" ] || rmdir "$root$work" 2>/dev/null || true
     rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
@@ -302,6 +303,7 @@ for c in "${cases[@]}"; do
         t_parity=$(($(now) - t0))
     fi
     unmount_all
+    [ -z "$root" ] || rmdir "$root$work" 2>/dev/null || true
     root=
     rm -rf "$venv" "$work/tmp" "$work/homegpu-$c"
     if [ "$result" != PASS ]; then
