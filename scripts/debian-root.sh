@@ -60,6 +60,14 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 mkdir -p "$cache"
+# One build of a suite at a time: a second run waits, then finds the root.
+exec 9>"$cache/.lock-$suite"
+flock 9
+if [ -d "$root" ]; then
+    copy_host_files "$root"
+    echo "$root"
+    exit 0
+fi
 # Leftovers of interrupted runs (never a complete root: those are renamed).
 for old in "$cache"/.build-"$suite".*; do
     [ -d "$old" ] || continue
@@ -89,8 +97,7 @@ chroot "$tmp/root" python3 -c 'import venv, sys; print(sys.version.split()[0])' 
 if [ "$suite" = sid ]; then
     chroot "$tmp/root" python3.14 -c 'import venv' >/dev/null
 fi
-# Atomic: the root appears complete or not at all.  A concurrent run that finished
-# first wins; ours is discarded by the trap.
-mv -T "$tmp/root" "$root" 2>/dev/null || [ -d "$root" ]
+# Atomic: the root appears complete or not at all.
+mv -T "$tmp/root" "$root"
 echo "debian-root: $suite ready in $((SECONDS - start))s" >&2
 echo "$root"
