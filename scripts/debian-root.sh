@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/debian-root.sh [SUITE]      (SUITE: trixie, the default, or sid)
+# Usage: scripts/debian-root.sh [SUITE]      (SUITE: trixie, the default, sid or bookworm)
 #
 # Makes once, and caches, a minimal Debian root with python3, venv and pip, for
 # running retort on a Python other than the host's (scripts/python-matrix.sh).
@@ -8,8 +8,11 @@
 #
 #   trixie  Debian 13: python3 is CPython 3.13, and no libpython3.13 is installed
 #           (an interpreter with no shared library).
-#   sid     Debian unstable, with python3.14 (an installable package beside its
-#           python3; `python3.14` in the root).
+#   sid     Debian unstable, with python3.14 (its python3 today; named, so that the
+#           root keeps a 3.14 when python3 moves on).
+#   bookworm  Debian 12: CPython 3.11 with no libpython3.11 installed (unlike a
+#           Debian 12 host with python3-dev, which has one, though its
+#           /usr/bin/python3.11 does not load it).
 #
 # Cached under ${RETORT_ROOTS:-~/.cache/retort/roots}/SUITE.  The root is built in a
 # temporary directory next to the cache and renamed into place only when complete,
@@ -21,9 +24,9 @@ set -euo pipefail
 
 suite=${1:-trixie}
 case $suite in
-    trixie) extra= ;;
+    trixie | bookworm) extra= ;;
     sid) extra=python3.14,python3.14-venv ;;
-    *) echo "debian-root: unknown suite '$suite' (trixie or sid)" >&2; exit 2 ;;
+    *) echo "debian-root: unknown suite '$suite' (trixie, sid or bookworm)" >&2; exit 2 ;;
 esac
 
 cache=${RETORT_ROOTS:-${XDG_CACHE_HOME:-$HOME/.cache}/retort/roots}

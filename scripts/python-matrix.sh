@@ -21,7 +21,8 @@
 #           root made by scripts/debian-root.sh, run with chroot
 #   sid     Debian unstable's python3.14 (no libpython3.14 installed), likewise
 #   host    this machine's Debian /usr/bin/python3.11 (an interpreter not linked to
-#           a shared libpython)
+#           a shared libpython; the python3 on PATH may be pyenv's and is not used)
+#   bookworm  Debian 12's /usr/bin/python3.11 in a root with no libpython3.11 at all
 #
 # Inside a root, the repository and this run's work directory are bind-mounted at
 # their own paths (and /proc mounted), so the virtualenv, the wheel and the host-built
@@ -65,8 +66,8 @@ cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(trixie host)
 for c in "${cases[@]}"; do
     case $c in
-        trixie | sid | host) ;;
-        *) echo "python-matrix: unknown case '$c' (trixie, sid, host)" >&2; exit 2 ;;
+        trixie | sid | host | bookworm) ;;
+        *) echo "python-matrix: unknown case '$c' (trixie, sid, host, bookworm)" >&2; exit 2 ;;
     esac
 done
 
@@ -250,7 +251,7 @@ for c in "${cases[@]}"; do
     case $c in
         trixie) python=/usr/bin/python3.13 ;;
         sid) python=/usr/bin/python3.14 ;;
-        host) python=/usr/bin/python3.11 ;;
+        host | bookworm) python=/usr/bin/python3.11 ;;
     esac
     t0=$(now)
     t_root=0 t_venv=0 t_example=0 t_parity=0 result=PASS detail=
@@ -281,6 +282,7 @@ for c in "${cases[@]}"; do
     if [ "$result" = PASS ]; then
         # What the installed binary needs (readelf on the host: same path).
         needs=$(readelf -d "$venv/bin/retort" 2>/dev/null | grep -o 'libpython[^]]*' | sort -u | tr '\n' ' ' || true)
+        needs=${needs% }
         echo "retort binary: ${needs:-no libpython} needed" >>"$log"
         say "$c: the homegpu example"
         t0=$(now)
@@ -311,7 +313,7 @@ for c in "${cases[@]}"; do
         say "$c: FAILED — tail of $log:"
         tail -n 30 "$log" >&2
     fi
-    summary+=("$(printf '%-6s %-4s %-46s %s (root %ss, venv %ss, example %ss, parity %ss)' \
+    summary+=("$(printf '%-8s %-4s %-46s %s (root %ss, venv %ss, example %ss, parity %ss)' \
         "$c" "$result" "$python ($version)" "$detail" "$t_root" "$t_venv" "$t_example" "$t_parity")")
 done
 
