@@ -91,6 +91,7 @@ mkdir -p "$logs"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/retort-matrix.XXXXXX")
 mounts=()
+root=    # the current case's Debian root ('' on the host)
 # Unmounts what this run mounted, innermost first.
 unmount_all() {
     local i
@@ -156,7 +157,6 @@ say "wheel ${t_wheel}s, test binaries ${t_build}s"
 
 # ------------------------------------------------------------ per case
 
-root=    # the case's Debian root ('' on the host)
 
 # run_at DIR CMD...: CMD in DIR, in the case's environment (inside its root, if
 # any), with no trace of the calling shell's Python (pyenv, an activated virtualenv).
