@@ -157,7 +157,6 @@ say "wheel ${t_wheel}s, test binaries ${t_build}s"
 
 # ------------------------------------------------------------ per case
 
-
 # run_at DIR CMD...: CMD in DIR, in the case's environment (inside its root, if
 # any), with no trace of the calling shell's Python (pyenv, an activated virtualenv).
 run_at() {
@@ -196,7 +195,7 @@ enter_root() {
     done
 }
 
-# example VENV LOG: the homegpu example, upgraded and downgraded by the venv's retort.
+# example VENV CASE: a copy of the homegpu example, upgraded and downgraded by the venv's retort.
 example() {
     local venv=$1 dir=$work/homegpu-$2 out head
     cp -r "$repo/examples/homegpu/backend" "$dir"
