@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Start-up of the commands that run Python: `current` with a custom env.py
-and a no-op `upgrade head`, retort beside Alembic in one run.
+and a no-op `upgrade head`, retort beside Alembic in one run; and the cost
+of the calls a script makes into retort (`upgrade` of one revision that runs
+`SELECT 1` through `op.get_bind()` CALLS times, then an untimed `downgrade`).
 
 The project is the bundled example (examples/homegpu/backend, whose env.py is
 its own: it reads DATABASE_URL), copied to a temporary directory and migrated
@@ -30,6 +32,44 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = (("current", ["current"]), ("upgrade head (no-op)", ["upgrade", "head"]))
 
+CALLS_SCRIPT = '''"""calls
+
+Revision ID: c0ffee000001
+Revises:
+Create Date: 2026-01-01 00:00:00
+
+"""
+from alembic import op
+
+revision = "c0ffee000001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    bind = op.get_bind()
+    for _ in range(%d):
+        bind.exec_driver_sql("SELECT 1").scalar()
+
+
+def downgrade():
+    pass
+'''
+
+
+def calls_project(work: Path, alembic: str, calls: int) -> Path:
+    """A stock project (`alembic init`) with the one revision above."""
+    project = work / "calls"
+    project.mkdir()
+    subprocess.run([alembic, "init", "migrations"], cwd=project, check=True, capture_output=True)
+    ini = project / "alembic.ini"
+    lines = ini.read_text().splitlines()
+    url = "sqlalchemy.url = sqlite:///%s" % (work / "calls.db")
+    ini.write_text("\n".join(url if line.startswith("sqlalchemy.url") else line for line in lines) + "\n")
+    (project / "migrations/versions/c0ffee000001_calls.py").write_text(CALLS_SCRIPT % calls)
+    return project
+
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
     start = time.perf_counter()
@@ -46,6 +86,7 @@ def main() -> None:
     parser.add_argument("--retort", action="append", default=[], help="label=path (default: target/release/retort)")
     parser.add_argument("--alembic", default=str(REPO / ".venv/bin/alembic"))
     parser.add_argument("--venv", default=str(REPO / ".venv"), help="the virtualenv both tools run in")
+    parser.add_argument("--calls", type=int, default=2000, help="SELECT 1 calls of the calls case (0: skip it)")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
 
@@ -73,10 +114,13 @@ def main() -> None:
                     times[label].append(timed(argv + command, project, env)[0])
             same = len(set(outputs.values())) == 1
             rows.append((title, {label: statistics.median(t) for label, t in times.items()}, same))
+        if args.calls:
+            rows.append(calls_row(work, tools, env, args))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     labels = [label for label, _ in tools]
+    rows = [row for row in rows if row is not None]
     load = os.getloadavg()[0]
     python = subprocess.run(
         [str(Path(args.venv) / "bin/python"), "-c", "import sys; print(sys.version.split()[0])"],
@@ -98,6 +142,22 @@ def main() -> None:
             cells.append("%.2fx" % (medians[labels[1]] / medians[labels[-1]]))
         cells.append("yes" if same else "NO")
         print(("| " + " | ".join(cells) + " |") if args.markdown else "  ".join(cells))
+
+
+def calls_row(work: Path, tools, env, args):
+    project = calls_project(work, args.alembic, args.calls)
+    times: dict[str, list[float]] = {label: [] for label, _ in tools}
+    outputs = {}
+    for run in range(args.runs + 1):
+        for label, argv in tools:
+            elapsed, out = timed(argv + ["upgrade", "head"], project, env)
+            timed(argv + ["downgrade", "base"], project, env)
+            if run == 0:
+                outputs[label] = out  # the warm-up
+            else:
+                times[label].append(elapsed)
+    title = "upgrade: %d x SELECT 1 via op.get_bind()" % args.calls
+    return (title, {label: statistics.median(t) for label, t in times.items()}, len(set(outputs.values())) == 1)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,15 @@ export RETORT_TEST_PYTHON="$PWD/.venv/bin/python"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 scripts/check-layers.sh
-scripts/check-packaging.sh
+# The wheel, built once: checked, then run on other Pythons (Debian 13's 3.13,
+# and Debian 12's 3.11 in a root with no libpython at all) beside real Alembic.
+wheels=$(mktemp -d)
+trap 'rm -rf "$wheels"' EXIT
+scripts/check-packaging.sh "$wheels"
+scripts/python-matrix.sh --wheel "$wheels" trixie bookworm
 
 if cargo nextest --version >/dev/null 2>&1; then
-    exec cargo nextest run --no-fail-fast --failure-output final
+    cargo nextest run --no-fail-fast --failure-output final
 else
-    exec cargo test --no-fail-fast
+    cargo test --no-fail-fast
 fi

@@ -173,6 +173,18 @@ fn timeouts_and_no_lock(kind: Kind) {
         "downgrade after release: {}",
         Outcome::describe(&o)
     );
+    // A limit too large for any clock is no limit (it panicked once).
+    for limit in ["1e300", "1e20"] {
+        for args in [["upgrade", "head"], ["downgrade", "base"]] {
+            let o = retort(&project, &[args[0], args[1], "--lock-timeout", limit], &[]);
+            assert_eq!(
+                o.code,
+                Some(0),
+                "{args:?} --lock-timeout {limit}: {}",
+                Outcome::describe(&o)
+            );
+        }
+    }
 }
 
 #[test]

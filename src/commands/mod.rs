@@ -205,7 +205,10 @@ impl Locking {
         if args.no_lock {
             return Locking::Off;
         }
-        Locking::Wait(args.lock_timeout.map(std::time::Duration::from_secs_f64))
+        // A limit too large for a Duration (1e300) is no limit.
+        Locking::Wait(args.lock_timeout.map(|secs| {
+            std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX)
+        }))
     }
 }
 
