@@ -9,6 +9,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection, Database, Decode, Row};
 
 use super::sqlite_direct::{DirectSqlite, LiteError};
+use super::tls::{tls_reason, Retry};
 use super::url::{ConnectKind, ConnectOptions};
 use super::{Backend, DbError, DbUrl, Dialect};
 
@@ -71,29 +72,54 @@ impl Db {
             .map_err(DbError::Runtime)?;
         let ConnectOptions {
             kind,
+            fallback,
+            tls,
             timeout,
             init,
+            checks,
             sqlite_begin,
         } = opts;
-        let connecting = async {
-            match &kind {
-                ConnectKind::Postgres(o) => PgConnection::connect_with(o).await.map(Conn::Pg),
-                ConnectKind::Mysql(o) => MySqlConnection::connect_with(o).await.map(Conn::My),
-                ConnectKind::Sqlite(o) => {
-                    let c = SqliteConnection::connect_with(o).await?;
-                    DirectSqlite::lock(c).await.map(Conn::Lite)
+        let tls = tls.unwrap_or_default();
+        let attempt = |kind: &ConnectKind| {
+            let connecting = async move {
+                match kind {
+                    ConnectKind::Postgres(o) => PgConnection::connect_with(o).await.map(Conn::Pg),
+                    ConnectKind::Mysql(o) => MySqlConnection::connect_with(o).await.map(Conn::My),
+                    ConnectKind::Sqlite(o) => {
+                        let c = SqliteConnection::connect_with(o).await?;
+                        DirectSqlite::lock(c).await.map(Conn::Lite)
+                    }
                 }
-            }
+            };
+            // libpq's connect_timeout is per attempt.
+            rt.block_on(async {
+                match timeout {
+                    Some(limit) => match tokio::time::timeout(limit, connecting).await {
+                        Ok(r) => r.map_err(|e| connect_reason(&e, kind, &tls)),
+                        Err(_) => Err((
+                            Tried::TimedOut,
+                            format!("timed out after {}s", limit.as_secs_f64()),
+                        )),
+                    },
+                    None => connecting.await.map_err(|e| connect_reason(&e, kind, &tls)),
+                }
+            })
         };
-        let conn = rt.block_on(async {
-            match timeout {
-                Some(limit) => match tokio::time::timeout(limit, connecting).await {
-                    Ok(r) => r.map_err(|e| connect_reason(&e)),
-                    Err(_) => Err(format!("timed out after {}s", limit.as_secs_f64())),
-                },
-                None => connecting.await.map_err(|e| connect_reason(&e)),
-            }
-        });
+        let conn = match (attempt(&kind), fallback) {
+            (Ok(conn), _) => Ok(conn),
+            (Err((tried, first)), Some((other, when))) if tried.retried_by(when) => attempt(&other)
+                .map_err(|(_, second)| {
+                    if second == first {
+                        return second;
+                    }
+                    let (tls_try, plain_try) = match when {
+                        Retry::OnServerRefusal => (&second, &first),
+                        Retry::OnTlsOrServerRefusal => (&first, &second),
+                    };
+                    format!("with TLS: {tls_try}; without TLS: {plain_try}")
+                }),
+            (Err((_, reason)), _) => Err(reason),
+        };
         let conn = conn.map_err(|reason| DbError::Connect {
             url: masked.clone(),
             reason,
@@ -112,6 +138,19 @@ impl Db {
                 url: db.url.clone(),
                 reason: format!("{statement}: {}", first_line(&e.to_string())),
             })?;
+        }
+        for check in &checks {
+            let answer = db
+                .query_strings(check.sql)?
+                .into_iter()
+                .next()
+                .and_then(|row| row.into_iter().next().flatten());
+            if answer.as_deref() != Some(check.want) {
+                return Err(DbError::Connect {
+                    url: db.url.clone(),
+                    reason: check.refusal.to_string(),
+                });
+            }
         }
         let version_sql = match url.dialect {
             Dialect::Sqlite => "SELECT sqlite_version()",
@@ -354,14 +393,43 @@ fn error_parts(e: &sqlx::Error) -> (Option<String>, String) {
     }
 }
 
-/// The one-line reason a connection attempt failed.
-fn connect_reason(e: &sqlx::Error) -> String {
+/// How a connection attempt failed, as far as a second attempt is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tried {
+    /// The server answered with an error (authentication, `pg_hba.conf`).
+    Refused,
+    /// The TLS handshake failed, or the server has no TLS.
+    Tls,
+    /// The network, a timeout or the client's own configuration.
+    TimedOut,
+    Other,
+}
+
+impl Tried {
+    fn retried_by(self, when: Retry) -> bool {
+        match when {
+            Retry::OnServerRefusal => self == Tried::Refused,
+            Retry::OnTlsOrServerRefusal => matches!(self, Tried::Refused | Tried::Tls),
+        }
+    }
+}
+
+/// The one-line reason a connection attempt failed, naming the host and
+/// how its certificate was checked when TLS failed.
+fn connect_reason(e: &sqlx::Error, kind: &ConnectKind, checks: &str) -> (Tried, String) {
+    let host = match kind {
+        ConnectKind::Postgres(o) => o.get_host().to_string(),
+        ConnectKind::Mysql(o) => o.get_host().to_string(),
+        ConnectKind::Sqlite(_) => String::new(),
+    };
+    if let Some(reason) = tls_reason(e, &host, checks) {
+        return (Tried::Tls, reason);
+    }
     match e {
-        sqlx::Error::Io(io) => io_reason(io),
-        sqlx::Error::Database(d) => d.message().to_string(),
-        sqlx::Error::Tls(t) => format!("TLS: {t}"),
-        sqlx::Error::Configuration(c) => c.to_string(),
-        other => first_line(&other.to_string()).to_string(),
+        sqlx::Error::Io(io) => (Tried::Other, io_reason(io)),
+        sqlx::Error::Database(d) => (Tried::Refused, d.message().to_string()),
+        sqlx::Error::Configuration(c) => (Tried::Other, c.to_string()),
+        other => (Tried::Other, first_line(&other.to_string()).to_string()),
     }
 }
 
