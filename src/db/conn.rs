@@ -64,7 +64,7 @@ impl Db {
 
     /// [`Db::connect`] with options already built by [`DbUrl::to_sqlx`].
     pub fn connect_with(url: &DbUrl, opts: ConnectOptions) -> Result<Db, DbError> {
-        let masked = url.masked();
+        let masked = url.shown();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()

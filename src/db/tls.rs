@@ -622,34 +622,50 @@ pub(crate) fn tls_reason(e: &sqlx::Error, host: &str, checks: &str) -> Option<St
     }
 }
 
+/// `DnsName("db.example")` (how rustls lists a certificate's names) as
+/// `db.example`.
+fn presented_name(p: &str) -> &str {
+    for prefix in ["DnsName(\"", "IpAddress("] {
+        if let Some(inner) = p.strip_prefix(prefix) {
+            return inner.trim_end_matches(')').trim_end_matches('"');
+        }
+    }
+    p
+}
+
 fn rustls_words(e: &rustls::Error, host: &str, checks: &str) -> String {
     use rustls::CertificateError as C;
     match e {
         rustls::Error::InvalidCertificate(c) => {
             let why = match c {
-                C::UnknownIssuer => {
-                    "certificate not trusted: it is not signed by a trusted certificate authority"
-                        .to_string()
-                }
+                C::UnknownIssuer => "certificate not trusted: the server's certificate is not \
+                                     signed by a certificate authority trusted here"
+                    .to_string(),
                 C::NotValidForName => {
-                    "host name mismatch: the certificate is not for this name".to_string()
+                    format!("host name mismatch: the server's certificate is not for {host}")
                 }
                 C::NotValidForNameContext { presented, .. } => format!(
-                    "host name mismatch: the certificate is for {} and not for {host}",
+                    "host name mismatch: the server's certificate is for {}, not for {host}",
                     if presented.is_empty() {
                         "no name".to_string()
                     } else {
-                        presented.join(", ")
+                        presented
+                            .iter()
+                            .map(|p| presented_name(p))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     }
                 ),
-                C::Expired | C::ExpiredContext { .. } => "the certificate has expired".to_string(),
-                C::NotValidYet | C::NotValidYetContext { .. } => {
-                    "the certificate is not valid yet".to_string()
+                C::Expired | C::ExpiredContext { .. } => {
+                    "the server's certificate has expired".to_string()
                 }
-                C::Revoked => "the certificate is revoked".to_string(),
-                other => format!("invalid certificate ({other:?})"),
+                C::NotValidYet | C::NotValidYetContext { .. } => {
+                    "the server's certificate is not valid yet".to_string()
+                }
+                C::Revoked => "the server's certificate is revoked".to_string(),
+                other => format!("the server's certificate is invalid ({other:?})"),
             };
-            format!("TLS with {host}: the server's {why} ({checks})")
+            format!("TLS with {host}: {why} ({checks})")
         }
         rustls::Error::AlertReceived(alert) => format!(
             "TLS with {host}: the server refused the handshake ({alert:?}); a client \
@@ -673,7 +689,8 @@ mod tests {
     /// builds its SSLContext from).
     #[test]
     fn pymysql_decisions() {
-        let ca = std::env::temp_dir().join("retort-tls-unit-ca.pem");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ca = dir.path().join("ca.pem");
         std::fs::write(&ca, "not read here").expect("write");
         let ca_s = ca.to_string_lossy().to_string();
         let required = |verify, check_hostname| MyTls::Required {

@@ -100,6 +100,9 @@ pub struct DbUrl {
     pub connect_args: Option<String>,
 }
 
+/// Query keys whose values are passwords.
+const SECRET_QUERY_KEYS: [&str; 4] = ["password", "passwd", "sslpassword", "ssl_key_password"];
+
 /// The query parameter that carries `connect_args` from retort's Python
 /// side (`python/retort/dialects.py`) to [`DbUrl::parse`].
 pub const CONNECT_ARGS_KEY: &str = "_retort_connect_args";
@@ -254,6 +257,11 @@ impl UrlParts {
 
     /// `URL.render_as_string(hide_password)`.
     pub(crate) fn render(&self, hide_password: bool) -> String {
+        self.render_hiding(hide_password, &[])
+    }
+
+    /// [`UrlParts::render`] with the values of `hidden` query keys as `***`.
+    fn render_hiding(&self, hide_password: bool, hidden: &[&str]) -> String {
         let mut s = format!("{}://", self.drivername);
         if let Some(user) = &self.username {
             s += &py_quote(user, b" +");
@@ -292,7 +300,9 @@ impl UrlParts {
             let mut pairs = Vec::new();
             for key in keys {
                 for (k, v) in &self.query {
-                    if k == key {
+                    if k == key && hidden.contains(&k.as_str()) {
+                        pairs.push(format!("{}=***", py_quote_plus(k)));
+                    } else if k == key {
                         pairs.push(format!("{}={}", py_quote_plus(k), py_quote_plus(v)));
                     }
                 }
@@ -415,6 +425,13 @@ impl DbUrl {
         self.parts().render(true)
     }
 
+    /// The URL as retort's own messages show it: [`DbUrl::masked`] with the
+    /// values of the query's password keys (`sslpassword`,
+    /// `ssl_key_password`, …) hidden too, which SQLAlchemy would print.
+    pub fn shown(&self) -> String {
+        self.parts().render_hiding(true, &SECRET_QUERY_KEYS)
+    }
+
     /// `render_as_string(hide_password=False)`: for handing to real Alembic.
     pub fn render_with_password(&self) -> String {
         self.parts().render(false)
@@ -456,7 +473,7 @@ impl DbUrl {
 
     fn unsupported(&self, key: &str, reason: impl Into<String>) -> DbError {
         DbError::UnsupportedOption {
-            url: self.masked(),
+            url: self.shown(),
             key: key.to_string(),
             reason: reason.into(),
         }

@@ -345,3 +345,14 @@ fn connect_args_ride_in_the_query_and_are_never_shown() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn passwords_in_the_query_are_hidden_in_messages() {
+    let u = parse("postgresql://u:pw@h/x?sslpassword=k%2Apw&sslmode=require");
+    // SQLAlchemy's own form shows it (Alembic prints that in `current -v`).
+    assert!(u.masked().contains("sslpassword=k%2Apw"));
+    assert_eq!(
+        u.shown(),
+        "postgresql://u:***@h/x?sslmode=require&sslpassword=***"
+    );
+}
