@@ -1187,6 +1187,17 @@ fn mariadb_tls() {
             Connects,
         ),
         case(
+            "read_timeout=1, a statement of 2 s (init_command)",
+            app("read_timeout=1&init_command=DO%20SLEEP(2)"),
+            Refused,
+        )
+        .words(&["timed out"]),
+        case(
+            "read_timeout=5, a statement of 1 s (init_command)",
+            app("read_timeout=5&init_command=DO%20SLEEP(1)"),
+            Connects,
+        ),
+        case(
             "mysqlclient ssl_mode=VERIFY_IDENTITY with the CA",
             app(""),
             Connects,

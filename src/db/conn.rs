@@ -33,6 +33,25 @@ pub struct Db {
     server_version: String,
     sqlite_begin: Option<&'static str>,
     in_transaction: bool,
+    /// PyMySQL's `read_timeout`: how long a statement waits for the server.
+    pub(super) read_timeout: Option<Duration>,
+}
+
+/// What a statement that waited longer than `read_timeout` fails with
+/// (PyMySQL's words; the connection is then closed, as PyMySQL closes it).
+const READ_TIMED_OUT: &str = "Lost connection to MySQL server during query (timed out)";
+
+/// `fut`, given up after `limit` with [`READ_TIMED_OUT`].
+pub(super) async fn read_limited<T>(
+    limit: Option<Duration>,
+    fut: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    match limit {
+        None => fut.await,
+        Some(limit) => tokio::time::timeout(limit, fut)
+            .await
+            .unwrap_or_else(|_| Err(sqlx::Error::Io(std::io::Error::other(READ_TIMED_OUT)))),
+    }
 }
 
 /// Run `$body` with `$c` bound to the concrete sqlx connection, on the
@@ -43,7 +62,9 @@ macro_rules! on_conn {
         let rt = &$self.rt;
         match $self.conn.as_mut() {
             Some(Conn::Pg($c)) => rt.block_on($body).map_err(Failure::Sqlx),
-            Some(Conn::My($c)) => rt.block_on($body).map_err(Failure::Sqlx),
+            Some(Conn::My($c)) => rt
+                .block_on(read_limited($self.read_timeout, $body))
+                .map_err(Failure::Sqlx),
             Some(Conn::Lite($d)) => $lite.map_err(Failure::Lite),
             None => Err(Failure::Sqlx(sqlx::Error::PoolClosed)),
         }
@@ -74,6 +95,7 @@ impl Db {
             kind,
             fallback,
             tls,
+            read_timeout,
             timeout,
             init,
             checks,
@@ -132,6 +154,7 @@ impl Db {
             server_version: String::new(),
             sqlite_begin,
             in_transaction: false,
+            read_timeout,
         };
         for statement in &init {
             db.execute(statement).map_err(|e| DbError::Connect {
@@ -219,7 +242,7 @@ impl Db {
                 .await
                 .map(|r| r.rows_affected())
         }, d => d.execute(sql));
-        result.map_err(|e| self.statement_error(sql, &e))
+        result.map_err(|e| self.failed(sql, &e))
     }
 
     /// Run SQL text and return every row, each value as text (`None` for
@@ -229,7 +252,7 @@ impl Db {
             let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *c).await?;
             rows.iter().map(row_strings).collect::<Result<Vec<_>, _>>()
         }, d => d.query_strings(sql));
-        result.map_err(|e| self.statement_error(sql, &e))
+        result.map_err(|e| self.failed(sql, &e))
     }
 
     /// Run one statement with text parameters (`$1` for PostgreSQL, `?`
@@ -242,7 +265,7 @@ impl Db {
             }
             q.fetch_all(&mut *c).await.map(|rows| rows.len())
         }, d => d.count_rows(sql, binds));
-        result.map_err(|e| self.statement_error(sql, &e))
+        result.map_err(|e| self.failed(sql, &e))
     }
 
     /// Start a transaction (`BEGIN`; SQLite: `BEGIN <isolation_level>` if the
@@ -313,6 +336,17 @@ impl Db {
                 .await
                 .unwrap_or(Ok(()))
         })
+    }
+
+    /// [`Db::statement_error`], after closing a connection whose statement
+    /// ran past `read_timeout` (its state is unknown, as PyMySQL's is).
+    pub(super) fn failed(&mut self, statement: &str, e: &Failure) -> DbError {
+        if let Failure::Sqlx(sqlx::Error::Io(io)) = e {
+            if self.read_timeout.is_some() && io.to_string() == READ_TIMED_OUT {
+                self.conn = None;
+            }
+        }
+        self.statement_error(statement, e)
     }
 
     pub(super) fn statement_error(&self, statement: &str, e: &Failure) -> DbError {

@@ -729,6 +729,7 @@ impl DbUrl {
             kind: ConnectKind::Postgres(Box::new(first)),
             fallback: fallback.map(|(o, when)| (ConnectKind::Postgres(Box::new(o)), when)),
             tls: Some(tls.describe()),
+            read_timeout: None,
             timeout,
             init: Vec::new(),
             checks,
@@ -768,6 +769,7 @@ impl DbUrl {
         // global sql_mode like theirs.
         let mut init = vec!["SET SESSION sql_mode = @@GLOBAL.sql_mode".to_string()];
         let (rest, tls_kw) = mysql_tls_kwargs(params)?;
+        let mut read_timeout = None;
         let mut ssl_mode = None;
         for (key, value) in rest {
             let k = key.as_str();
@@ -814,7 +816,12 @@ impl DbUrl {
                     ))
                 }
                 // Driver-side behaviour with no effect on the SQL that runs.
-                "use_unicode" | "binary_prefix" | "read_timeout" | "write_timeout" | "compress"
+                "read_timeout" => {
+                    read_timeout = parse_timeout(&value).ok_or_else(|| {
+                        self.unsupported(k, format!("invalid timeout {value:?}"))
+                    })?;
+                }
+                "use_unicode" | "binary_prefix" | "write_timeout" | "compress"
                 | "local_infile" | "program_name" => {}
                 _ => {
                     return Err(self.unsupported(
@@ -838,6 +845,7 @@ impl DbUrl {
             kind: ConnectKind::Mysql(Box::new(tls.apply(o))),
             fallback: None,
             tls: Some(tls.describe()),
+            read_timeout,
             timeout,
             init,
             checks: Vec::new(),
@@ -915,6 +923,7 @@ impl DbUrl {
             kind: ConnectKind::Sqlite(Box::new(o)),
             fallback: None,
             tls: None,
+            read_timeout: None,
             timeout: None,
             init: Vec::new(),
             checks: Vec::new(),
@@ -1061,6 +1070,8 @@ pub struct ConnectOptions {
     pub(crate) fallback: Option<(ConnectKind, Retry)>,
     /// How a TLS connection checks the server, for messages.
     pub(crate) tls: Option<String>,
+    /// MySQL's `read_timeout`: the longest wait for a statement's answer.
+    pub(crate) read_timeout: Option<Duration>,
     /// Checks on the new session (`target_session_attrs`).
     pub(crate) checks: Vec<SessionCheck>,
     /// `connect_timeout` from the URL.
