@@ -944,6 +944,21 @@ fn postgresql_tls() {
             Connects,
         )
         .check(Check::RetortOnly),
+        case(
+            "asyncpg connect_args ssl=True: the system's roots",
+            format!("postgresql+asyncpg://app:{PASSWORD}@localhost:{}/postgres", pg.port),
+            Refused,
+        )
+        .args(json!({"ssl": true}))
+        .check(Check::RetortOnly)
+        .words(&["not trusted", "system's roots"]),
+        case(
+            "asyncpg connect_args ssl='require'",
+            format!("postgresql+asyncpg://app:{PASSWORD}@localhost:{}/postgres", pg.port),
+            Connects,
+        )
+        .args(json!({"ssl": "require"}))
+        .check(Check::RetortOnly),
     ];
     for c in &cases {
         bench.run(c);
@@ -1186,6 +1201,18 @@ fn mariadb_tls() {
             app("charset=utf8mb4&init_command=SET%20%40x%3D1&connect_timeout=5"),
             Connects,
         ),
+        case(
+            "encrypted client key with ssl_key_password",
+            url("localhost", "tls_cert_user", ""),
+            Connects,
+        )
+        .args(json!({
+            "ssl_cert": client_crt,
+            "ssl_key": certs.path("client_enc.key"),
+            "ssl_key_password": "key-pw",
+        }))
+        .check(Check::RetortRefuses)
+        .words(&["ssl_key", "encrypted"]),
         case(
             "read_timeout=1, a statement of 2 s (init_command)",
             app("read_timeout=1&init_command=DO%20SLEEP(2)"),

@@ -330,7 +330,7 @@ fn check_key(key: &Path, option: &'static str, password_given: bool) -> Result<(
         return Err((
             option,
             format!(
-                "private key file \"{}\" is encrypted: {how}; store it decrypted \
+                "{option}: private key file \"{}\" is encrypted: {how}; store it decrypted \
                  (openssl pkey -in KEY -out KEY.plain) with permissions 0600",
                 key.display()
             ),
