@@ -59,10 +59,10 @@ fn is_root() -> bool {
 }
 
 /// `name` on `PATH`, else in the first of `dirs` that has it.
-fn program(name: &str, dirs: &[&str]) -> Option<PathBuf> {
+fn program(name: &str, dirs: &[impl AsRef<Path>]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
-        .chain(dirs.iter().map(PathBuf::from))
+        .chain(dirs.iter().map(|d| d.as_ref().to_path_buf()))
         .map(|d| d.join(name))
         .find(|p| p.is_file())
 }
@@ -205,8 +205,7 @@ impl Postgres {
     }
 
     fn start(certs: &Certs) -> Option<Postgres> {
-        let Some(initdb) = program("initdb", &["/usr/local/bin", "/usr/lib/postgresql/15/bin"])
-        else {
+        let Some(initdb) = program("initdb", &pg_dirs()) else {
             skip("TLS tests: no initdb on PATH");
             return None;
         };
@@ -306,6 +305,21 @@ impl Postgres {
         // The postmaster rereads its files on SIGHUP, in its own time.
         std::thread::sleep(Duration::from_millis(500));
     }
+}
+
+/// Debian's PostgreSQL binaries, newest version first.
+fn pg_dirs() -> Vec<String> {
+    let mut versions: Vec<u32> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|dir| {
+            dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    versions.sort_unstable_by(|a, b| b.cmp(a));
+    versions
+        .iter()
+        .map(|v| format!("/usr/lib/postgresql/{v}/bin"))
+        .collect()
 }
 
 fn pg_command(bin: &Path, name: &str, root: bool) -> Command {
