@@ -505,6 +505,7 @@ impl DbUrl {
         let mut passfile = None;
         let mut tls = PgTlsInput::default();
         let mut target_session = None;
+        let mut timeout_given = false;
         for (key, value) in params.take_all()? {
             let k = key.as_str();
             match (k, driver) {
@@ -555,8 +556,9 @@ impl DbUrl {
                 ("sslpassword", _) => tls.sslpassword = Some(value),
                 // libpq's defaults, which are all rustls does.
                 ("sslsni", _) if value == "1" => {}
-                ("sslcompression", _) | ("direct_tls", "asyncpg")
-                    if value == "0" || value == "False" => {}
+                // libpq 17 ignores it (OpenSSL no longer compresses).
+                ("sslcompression", _) => {}
+                ("direct_tls", "asyncpg") if value == "False" => {}
                 ("sslcertmode", _) if value == "allow" => {}
                 ("sslnegotiation", _) if value == "postgres" => {}
                 ("ssl_min_protocol_version", _)
@@ -580,6 +582,7 @@ impl DbUrl {
                     o = o.options(pairs);
                 }
                 ("connect_timeout", _) | ("timeout", "asyncpg" | "pg8000") => {
+                    timeout_given = true;
                     timeout = parse_timeout(&value)
                         .ok_or_else(|| self.unsupported(k, format!("invalid timeout {value:?}")))?;
                 }
@@ -637,7 +640,6 @@ impl DbUrl {
                     | "sslcrldir"
                     | "requiressl"
                     | "sslsni"
-                    | "sslcompression"
                     | "sslcertmode"
                     | "sslnegotiation"
                     | "ssl_min_protocol_version"
@@ -697,7 +699,7 @@ impl DbUrl {
                 o = o.password(&p);
             }
         }
-        if timeout.is_none() {
+        if !timeout_given {
             if let Ok(v) = std::env::var("PGCONNECT_TIMEOUT") {
                 timeout = parse_timeout(&v).ok_or_else(|| {
                     self.unsupported("PGCONNECT_TIMEOUT", format!("invalid timeout {v:?}"))
@@ -815,12 +817,13 @@ impl DbUrl {
                         format!("{k}: not a TLS option retort knows (PyMySQL takes ssl_ca, ssl_cert, ssl_key, ssl_verify_cert, ssl_verify_identity, ssl_disabled, ssl_key_password and the ssl dict)"),
                     ))
                 }
-                // Driver-side behaviour with no effect on the SQL that runs.
                 "read_timeout" => {
                     read_timeout = parse_timeout(&value).ok_or_else(|| {
                         self.unsupported(k, format!("invalid timeout {value:?}"))
                     })?;
                 }
+                // Driver-side behaviour with no effect on the SQL that runs
+                // (write_timeout: a statement goes out in one write).
                 "use_unicode" | "binary_prefix" | "write_timeout" | "compress"
                 | "local_infile" | "program_name" => {}
                 _ => {
