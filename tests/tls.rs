@@ -860,6 +860,21 @@ fn postgresql_tls() {
             Connects,
         ),
         case(
+            "hostaddr=127.0.0.1, verify-full checks host localhost",
+            app(&format!("hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={ca}")),
+            Connects,
+        ),
+        case(
+            "hostaddr=127.0.0.1, host db.other.example: name mismatch",
+            url(
+                "db.other.example",
+                "app",
+                &format!("hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={ca}"),
+            ),
+            Refused,
+        )
+        .words(&["db.other.example", "host name mismatch"]),
+        case(
             "sslrootcert=system: the test CA is not a system root",
             app("sslmode=verify-full&sslrootcert=system"),
             Refused,

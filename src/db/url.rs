@@ -506,6 +506,7 @@ impl DbUrl {
         let mut tls = PgTlsInput::default();
         let mut target_session = None;
         let mut timeout_given = false;
+        let mut hostaddr = None;
         for (key, value) in params.take_all()? {
             let k = key.as_str();
             match (k, driver) {
@@ -515,8 +516,14 @@ impl DbUrl {
                     }
                     host = Some(value);
                 }
+                // libpq connects to hostaddr and checks the certificate
+                // against host (hostaddr stands for host when none is given).
                 ("hostaddr", "psycopg2" | "psycopg" | "psycopg_async" | "psycopg2cffi") => {
-                    host = Some(value)
+                    let ip: std::net::IpAddr = value.trim().parse().map_err(|_| {
+                        self.unsupported(k, format!("invalid IP address {value:?}"))
+                    })?;
+                    o = o.hostaddr(ip);
+                    hostaddr = Some(value);
                 }
                 ("port", _) => {
                     port = Some(
@@ -661,7 +668,7 @@ impl DbUrl {
                 }
             }
         }
-        if let Some(h) = &host {
+        if let Some(h) = host.as_ref().or(hostaddr.as_ref()) {
             o = if h.starts_with('/') {
                 o.socket(h)
             } else {
