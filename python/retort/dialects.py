@@ -7,6 +7,8 @@ original SQLAlchemy URL — but no Python driver is imported.
 """
 
 import importlib.abc
+import json
+import os
 import sys
 import weakref
 
@@ -230,7 +232,6 @@ for _backend, _cls in (
 
 # Keyword arguments only a Python driver understands.
 _DRIVER_ONLY = {
-    "connect_args",
     "executemany_mode",
     "executemany_batch_page_size",
     "executemany_values_page_size",
@@ -245,6 +246,26 @@ _DRIVER_ONLY = {
 
 _original_create_engine = sqlalchemy.create_engine
 
+# connect_args reach retort's driver as JSON in this query parameter of the
+# URL handed to Rust (src/db/url.rs, CONNECT_ARGS_KEY, takes it out again):
+# keyword arguments applied after the URL's, as the Python driver takes them.
+_CONNECT_ARGS_KEY = "_retort_connect_args"
+
+
+def _plain(value):
+    """A connect_args value as JSON carries it: paths as strings, anything
+    else named by its type, so that retort refuses it by name."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    cls = type(value)
+    return {"__retort_unsupported__": "%s.%s" % (cls.__module__, cls.__qualname__)}
+
 
 def create_engine(url, **kw):
     """``sqlalchemy.create_engine`` with the URL's driver replaced by retort's."""
@@ -257,7 +278,12 @@ def create_engine(url, **kw):
             "retort can't connect to %r databases (PostgreSQL, MySQL/MariaDB and SQLite are supported)"
             % backend
         )
-    original = url.render_as_string(hide_password=False)
+    connect_args = kw.pop("connect_args", None)
+    target = url
+    if connect_args:
+        blob = json.dumps(_plain(dict(connect_args)))
+        target = url.update_query_dict({_CONNECT_ARGS_KEY: blob})
+    original = target.render_as_string(hide_password=False)
     ours = url.set(drivername=backend + "+retort", query={})
     for key in _DRIVER_ONLY:
         kw.pop(key, None)

@@ -9,6 +9,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection, Database, Decode, Row};
 
 use super::sqlite_direct::{DirectSqlite, LiteError};
+use super::tls::{tls_reason, Retry};
 use super::url::{ConnectKind, ConnectOptions};
 use super::{Backend, DbError, DbUrl, Dialect};
 
@@ -32,6 +33,25 @@ pub struct Db {
     server_version: String,
     sqlite_begin: Option<&'static str>,
     in_transaction: bool,
+    /// PyMySQL's `read_timeout`: how long a statement waits for the server.
+    pub(super) read_timeout: Option<Duration>,
+}
+
+/// What a statement that waited longer than `read_timeout` fails with
+/// (PyMySQL's words; the connection is then closed, as PyMySQL closes it).
+const READ_TIMED_OUT: &str = "Lost connection to MySQL server during query (timed out)";
+
+/// `fut`, given up after `limit` with [`READ_TIMED_OUT`].
+pub(super) async fn read_limited<T>(
+    limit: Option<Duration>,
+    fut: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    match limit {
+        None => fut.await,
+        Some(limit) => tokio::time::timeout(limit, fut)
+            .await
+            .unwrap_or_else(|_| Err(sqlx::Error::Io(std::io::Error::other(READ_TIMED_OUT)))),
+    }
 }
 
 /// Run `$body` with `$c` bound to the concrete sqlx connection, on the
@@ -42,7 +62,9 @@ macro_rules! on_conn {
         let rt = &$self.rt;
         match $self.conn.as_mut() {
             Some(Conn::Pg($c)) => rt.block_on($body).map_err(Failure::Sqlx),
-            Some(Conn::My($c)) => rt.block_on($body).map_err(Failure::Sqlx),
+            Some(Conn::My($c)) => rt
+                .block_on(read_limited($self.read_timeout, $body))
+                .map_err(Failure::Sqlx),
             Some(Conn::Lite($d)) => $lite.map_err(Failure::Lite),
             None => Err(Failure::Sqlx(sqlx::Error::PoolClosed)),
         }
@@ -63,7 +85,7 @@ impl Db {
 
     /// [`Db::connect`] with options already built by [`DbUrl::to_sqlx`].
     pub fn connect_with(url: &DbUrl, opts: ConnectOptions) -> Result<Db, DbError> {
-        let masked = url.masked();
+        let masked = url.shown();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
@@ -71,29 +93,55 @@ impl Db {
             .map_err(DbError::Runtime)?;
         let ConnectOptions {
             kind,
+            fallback,
+            tls,
+            read_timeout,
             timeout,
             init,
+            checks,
             sqlite_begin,
         } = opts;
-        let connecting = async {
-            match &kind {
-                ConnectKind::Postgres(o) => PgConnection::connect_with(o).await.map(Conn::Pg),
-                ConnectKind::Mysql(o) => MySqlConnection::connect_with(o).await.map(Conn::My),
-                ConnectKind::Sqlite(o) => {
-                    let c = SqliteConnection::connect_with(o).await?;
-                    DirectSqlite::lock(c).await.map(Conn::Lite)
+        let tls = tls.unwrap_or_default();
+        let attempt = |kind: &ConnectKind| {
+            let connecting = async move {
+                match kind {
+                    ConnectKind::Postgres(o) => PgConnection::connect_with(o).await.map(Conn::Pg),
+                    ConnectKind::Mysql(o) => MySqlConnection::connect_with(o).await.map(Conn::My),
+                    ConnectKind::Sqlite(o) => {
+                        let c = SqliteConnection::connect_with(o).await?;
+                        DirectSqlite::lock(c).await.map(Conn::Lite)
+                    }
                 }
-            }
+            };
+            // libpq's connect_timeout is per attempt.
+            rt.block_on(async {
+                match timeout {
+                    Some(limit) => match tokio::time::timeout(limit, connecting).await {
+                        Ok(r) => r.map_err(|e| connect_reason(&e, kind, &tls)),
+                        Err(_) => Err((
+                            Tried::TimedOut,
+                            format!("timed out after {}s", limit.as_secs_f64()),
+                        )),
+                    },
+                    None => connecting.await.map_err(|e| connect_reason(&e, kind, &tls)),
+                }
+            })
         };
-        let conn = rt.block_on(async {
-            match timeout {
-                Some(limit) => match tokio::time::timeout(limit, connecting).await {
-                    Ok(r) => r.map_err(|e| connect_reason(&e)),
-                    Err(_) => Err(format!("timed out after {}s", limit.as_secs_f64())),
-                },
-                None => connecting.await.map_err(|e| connect_reason(&e)),
-            }
-        });
+        let conn = match (attempt(&kind), fallback) {
+            (Ok(conn), _) => Ok(conn),
+            (Err((tried, first)), Some((other, when))) if tried.retried_by(when) => attempt(&other)
+                .map_err(|(_, second)| {
+                    if second == first {
+                        return second;
+                    }
+                    let (tls_try, plain_try) = match when {
+                        Retry::OnServerRefusal => (&second, &first),
+                        Retry::OnTlsOrServerRefusal => (&first, &second),
+                    };
+                    format!("with TLS: {tls_try}; without TLS: {plain_try}")
+                }),
+            (Err((_, reason)), _) => Err(reason),
+        };
         let conn = conn.map_err(|reason| DbError::Connect {
             url: masked.clone(),
             reason,
@@ -106,12 +154,26 @@ impl Db {
             server_version: String::new(),
             sqlite_begin,
             in_transaction: false,
+            read_timeout,
         };
         for statement in &init {
             db.execute(statement).map_err(|e| DbError::Connect {
                 url: db.url.clone(),
                 reason: format!("{statement}: {}", first_line(&e.to_string())),
             })?;
+        }
+        for check in &checks {
+            let answer = db
+                .query_strings(check.sql)?
+                .into_iter()
+                .next()
+                .and_then(|row| row.into_iter().next().flatten());
+            if answer.as_deref() != Some(check.want) {
+                return Err(DbError::Connect {
+                    url: db.url.clone(),
+                    reason: check.refusal.to_string(),
+                });
+            }
         }
         let version_sql = match url.dialect {
             Dialect::Sqlite => "SELECT sqlite_version()",
@@ -180,7 +242,7 @@ impl Db {
                 .await
                 .map(|r| r.rows_affected())
         }, d => d.execute(sql));
-        result.map_err(|e| self.statement_error(sql, &e))
+        result.map_err(|e| self.failed(sql, &e))
     }
 
     /// Run SQL text and return every row, each value as text (`None` for
@@ -190,7 +252,7 @@ impl Db {
             let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *c).await?;
             rows.iter().map(row_strings).collect::<Result<Vec<_>, _>>()
         }, d => d.query_strings(sql));
-        result.map_err(|e| self.statement_error(sql, &e))
+        result.map_err(|e| self.failed(sql, &e))
     }
 
     /// Run one statement with text parameters (`$1` for PostgreSQL, `?`
@@ -203,7 +265,7 @@ impl Db {
             }
             q.fetch_all(&mut *c).await.map(|rows| rows.len())
         }, d => d.count_rows(sql, binds));
-        result.map_err(|e| self.statement_error(sql, &e))
+        result.map_err(|e| self.failed(sql, &e))
     }
 
     /// Start a transaction (`BEGIN`; SQLite: `BEGIN <isolation_level>` if the
@@ -274,6 +336,17 @@ impl Db {
                 .await
                 .unwrap_or(Ok(()))
         })
+    }
+
+    /// [`Db::statement_error`], after closing a connection whose statement
+    /// ran past `read_timeout` (its state is unknown, as PyMySQL's is).
+    pub(super) fn failed(&mut self, statement: &str, e: &Failure) -> DbError {
+        if let Failure::Sqlx(sqlx::Error::Io(io)) = e {
+            if self.read_timeout.is_some() && io.to_string() == READ_TIMED_OUT {
+                self.conn = None;
+            }
+        }
+        self.statement_error(statement, e)
     }
 
     pub(super) fn statement_error(&self, statement: &str, e: &Failure) -> DbError {
@@ -354,14 +427,43 @@ fn error_parts(e: &sqlx::Error) -> (Option<String>, String) {
     }
 }
 
-/// The one-line reason a connection attempt failed.
-fn connect_reason(e: &sqlx::Error) -> String {
+/// How a connection attempt failed, as far as a second attempt is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tried {
+    /// The server answered with an error (authentication, `pg_hba.conf`).
+    Refused,
+    /// The TLS handshake failed, or the server has no TLS.
+    Tls,
+    /// The network, a timeout or the client's own configuration.
+    TimedOut,
+    Other,
+}
+
+impl Tried {
+    fn retried_by(self, when: Retry) -> bool {
+        match when {
+            Retry::OnServerRefusal => self == Tried::Refused,
+            Retry::OnTlsOrServerRefusal => matches!(self, Tried::Refused | Tried::Tls),
+        }
+    }
+}
+
+/// The one-line reason a connection attempt failed, naming the host and
+/// how its certificate was checked when TLS failed.
+fn connect_reason(e: &sqlx::Error, kind: &ConnectKind, checks: &str) -> (Tried, String) {
+    let host = match kind {
+        ConnectKind::Postgres(o) => o.get_host().to_string(),
+        ConnectKind::Mysql(o) => o.get_host().to_string(),
+        ConnectKind::Sqlite(_) => String::new(),
+    };
+    if let Some(reason) = tls_reason(e, &host, checks) {
+        return (Tried::Tls, reason);
+    }
     match e {
-        sqlx::Error::Io(io) => io_reason(io),
-        sqlx::Error::Database(d) => d.message().to_string(),
-        sqlx::Error::Tls(t) => format!("TLS: {t}"),
-        sqlx::Error::Configuration(c) => c.to_string(),
-        other => first_line(&other.to_string()).to_string(),
+        sqlx::Error::Io(io) => (Tried::Other, io_reason(io)),
+        sqlx::Error::Database(d) => (Tried::Refused, d.message().to_string()),
+        sqlx::Error::Configuration(c) => (Tried::Other, c.to_string()),
+        other => (Tried::Other, first_line(&other.to_string()).to_string()),
     }
 }
 

@@ -6,11 +6,14 @@
 //! This is the only module that names `sqlx`.  Everything above it sees
 //! [`DbUrl`], [`Db`], [`VersionTable`] and [`DbError`].
 //!
-//! TLS is not compiled in (it would add rustls and ring to the build):
-//! `sslmode=require`/`verify-*` (PostgreSQL) and `ssl_*` / `ssl_mode=REQUIRED`
-//! (MySQL) are rejected with [`DbError::UnsupportedOption`]; the default
-//! `prefer` quietly connects without TLS, as libpq does against a server
-//! without it.
+//! TLS is rustls (no OpenSSL) through sqlx, with the platform's roots;
+//! `tls.rs` decides what each driver would do — libpq's `sslmode` rules for
+//! PostgreSQL (psycopg2, asyncpg's `ssl=`), PyMySQL's `ssl_*` options and
+//! `ssl` dict for MySQL/MariaDB — from the URL query, `connect_args` (handed
+//! over from Python in the URL, see [`CONNECT_ARGS_KEY`]) and libpq's
+//! `PGSSL*` environment variables.  libpq's `allow` and `prefer` fallbacks
+//! are a second attempt in `conn.rs`.  Options sqlx cannot honour are
+//! refused by name with [`DbError::UnsupportedOption`].
 
 mod audit;
 mod conn;
@@ -23,6 +26,7 @@ mod schema_dump;
 mod sqlite_direct;
 mod sqlite_reflect;
 mod sqlite_sql;
+mod tls;
 mod url;
 mod version_table;
 
@@ -38,7 +42,7 @@ pub use sqlite_reflect::{
     ReflectedUnique, SqliteTable,
 };
 pub use sqlite_sql::{ParsedCheck, TableOptions};
-pub use url::{Backend, ConnectOptions, DbUrl, Dialect};
+pub use url::{Backend, ConnectOptions, DbUrl, Dialect, CONNECT_ARGS_KEY};
 pub use version_table::VersionTable;
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Column, Either, Executor, Row, Statement, TypeInfo, ValueRef};
 
-use super::conn::{Conn, Db, Failure};
+use super::conn::{read_limited, Conn, Db, Failure};
 use super::DbError;
 
 /// One value of a result row.
@@ -234,15 +234,18 @@ impl Db {
                 .block_on(run_on(c, sql, pg_cells, |_| None))
                 .map_err(Failure::Sqlx),
             Some(Conn::My(c)) => rt
-                .block_on(run_on(c, sql, text_cells, |done| {
-                    let id = done.last_insert_id();
-                    (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX))
-                }))
+                .block_on(read_limited(
+                    self.read_timeout,
+                    run_on(c, sql, text_cells, |done| {
+                        let id = done.last_insert_id();
+                        (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX))
+                    }),
+                ))
                 .map_err(Failure::Sqlx),
             Some(Conn::Lite(d)) => d.run(sql).map_err(Failure::Lite),
             None => Err(Failure::Sqlx(sqlx::Error::PoolClosed)),
         };
-        result.map_err(|e| self.statement_error(sql, &e))
+        result.map_err(|e| self.failed(sql, &e))
     }
 
     /// SQLite: `sql` (one statement, `?` placeholders) run once per

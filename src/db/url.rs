@@ -12,10 +12,13 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
-use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
+use serde_json::Value;
+
+use sqlx::mysql::MySqlConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::sqlite::SqliteConnectOptions;
 
+use super::tls::{MyKwargs, MyTls, PgTls, PgTlsInput, Retry};
 use super::DbError;
 
 /// The database families retort talks to.
@@ -90,7 +93,19 @@ pub struct DbUrl {
     pub port: Option<i64>,
     pub database: Option<String>,
     pub query: Vec<(String, String)>,
+    /// `create_engine(url, connect_args={...})` as retort's Python driver
+    /// hands it over (JSON in the [`CONNECT_ARGS_KEY`] query parameter, taken
+    /// out of `query`): keyword arguments for the driver, applied after the
+    /// URL's.  Never shown (it may hold a password).
+    pub connect_args: Option<String>,
 }
+
+/// Query keys whose values are passwords.
+const SECRET_QUERY_KEYS: [&str; 4] = ["password", "passwd", "sslpassword", "ssl_key_password"];
+
+/// The query parameter that carries `connect_args` from retort's Python
+/// side (`python/retort/dialects.py`) to [`DbUrl::parse`].
+pub const CONNECT_ARGS_KEY: &str = "_retort_connect_args";
 
 impl fmt::Debug for DbUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -104,6 +119,7 @@ impl fmt::Debug for DbUrl {
             .field("port", &self.port)
             .field("database", &self.database)
             .field("query", &self.query)
+            .field("connect_args", &self.connect_args.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -241,6 +257,11 @@ impl UrlParts {
 
     /// `URL.render_as_string(hide_password)`.
     pub(crate) fn render(&self, hide_password: bool) -> String {
+        self.render_hiding(hide_password, &[])
+    }
+
+    /// [`UrlParts::render`] with the values of `hidden` query keys as `***`.
+    fn render_hiding(&self, hide_password: bool, hidden: &[&str]) -> String {
         let mut s = format!("{}://", self.drivername);
         if let Some(user) = &self.username {
             s += &py_quote(user, b" +");
@@ -279,7 +300,9 @@ impl UrlParts {
             let mut pairs = Vec::new();
             for key in keys {
                 for (k, v) in &self.query {
-                    if k == key {
+                    if k == key && hidden.contains(&k.as_str()) {
+                        pairs.push(format!("{}=***", py_quote_plus(k)));
+                    } else if k == key {
                         pairs.push(format!("{}={}", py_quote_plus(k), py_quote_plus(v)));
                     }
                 }
@@ -346,8 +369,17 @@ impl DbUrl {
             host,
             port,
             database,
-            query,
+            mut query,
         } = parts;
+        let mut connect_args = None;
+        query.retain(|(k, v)| {
+            if k == CONNECT_ARGS_KEY {
+                connect_args = Some(v.clone());
+                false
+            } else {
+                true
+            }
+        });
         let url = DbUrl {
             dialect,
             is_mariadb,
@@ -358,6 +390,7 @@ impl DbUrl {
             port,
             database,
             query,
+            connect_args,
         };
         if dialect == Dialect::Sqlite
             && (url.username.as_deref().is_some_and(|s| !s.is_empty())
@@ -390,6 +423,13 @@ impl DbUrl {
     /// becomes `***`, query keys are sorted and `quote_plus`-encoded.
     pub fn masked(&self) -> String {
         self.parts().render(true)
+    }
+
+    /// The URL as retort's own messages show it: [`DbUrl::masked`] with the
+    /// values of the query's password keys (`sslpassword`,
+    /// `ssl_key_password`, …) hidden too, which SQLAlchemy would print.
+    pub fn shown(&self) -> String {
+        self.parts().render_hiding(true, &SECRET_QUERY_KEYS)
     }
 
     /// `render_as_string(hide_password=False)`: for handing to real Alembic.
@@ -433,7 +473,7 @@ impl DbUrl {
 
     fn unsupported(&self, key: &str, reason: impl Into<String>) -> DbError {
         DbError::UnsupportedOption {
-            url: self.masked(),
+            url: self.shown(),
             key: key.to_string(),
             reason: reason.into(),
         }
@@ -463,6 +503,10 @@ impl DbUrl {
         let mut app_name = None;
         let mut fallback_app_name = None;
         let mut passfile = None;
+        let mut tls = PgTlsInput::default();
+        let mut target_session = None;
+        let mut timeout_given = false;
+        let mut hostaddr = None;
         for (key, value) in params.take_all()? {
             let k = key.as_str();
             match (k, driver) {
@@ -472,8 +516,14 @@ impl DbUrl {
                     }
                     host = Some(value);
                 }
+                // libpq connects to hostaddr and checks the certificate
+                // against host (hostaddr stands for host when none is given).
                 ("hostaddr", "psycopg2" | "psycopg" | "psycopg_async" | "psycopg2cffi") => {
-                    host = Some(value)
+                    let ip: std::net::IpAddr = value.trim().parse().map_err(|_| {
+                        self.unsupported(k, format!("invalid IP address {value:?}"))
+                    })?;
+                    o = o.hostaddr(ip);
+                    hostaddr = Some(value);
                 }
                 ("port", _) => {
                     port = Some(
@@ -499,22 +549,47 @@ impl DbUrl {
                 }
                 ("passfile", "psycopg2" | "psycopg" | "psycopg_async" | "psycopg2cffi")
                 | ("passfile", "asyncpg") => passfile = Some(PathBuf::from(value)),
-                ("sslmode", _) | ("ssl", "asyncpg") => {
-                    let mode = match value.to_ascii_lowercase().as_str() {
-                        "disable" | "false" => PgSslMode::Disable,
-                        "allow" => PgSslMode::Allow,
-                        "prefer" => PgSslMode::Prefer,
-                        "require" | "verify-ca" | "verify-full" | "true" => {
-                            return Err(self.unsupported(
-                                k,
-                                format!("{k}={value} needs TLS, which this build of retort does not support yet"),
-                            ))
-                        }
-                        _ => return Err(self.unsupported(k, format!("invalid {k} value {value:?}"))),
-                    };
-                    o = o.ssl_mode(mode);
+                ("sslmode", _) => tls.sslmode = Some(value),
+                ("ssl", "asyncpg") => match value.as_str() {
+                    // asyncpg's ssl=True: its default context (verify-full,
+                    // the system's roots); connect_args hands the bool over.
+                    "True" => tls.asyncpg_default_context = true,
+                    "False" => tls.sslmode = Some("disable".to_string()),
+                    _ => tls.sslmode = Some(value),
+                },
+                ("sslrootcert", _) => tls.sslrootcert = Some(value),
+                ("sslcert", _) => tls.sslcert = Some(value),
+                ("sslkey", _) => tls.sslkey = Some(value),
+                ("sslpassword", _) => tls.sslpassword = Some(value),
+                // libpq's defaults, which are all rustls does.
+                ("sslsni", _) if value == "1" => {}
+                // libpq 17 ignores it (OpenSSL no longer compresses).
+                ("sslcompression", _) => {}
+                ("direct_tls", "asyncpg") if value == "False" => {}
+                ("sslcertmode", _) if value == "allow" => {}
+                ("sslnegotiation", _) if value == "postgres" => {}
+                ("ssl_min_protocol_version", _)
+                    if matches!(value.as_str(), "TLSv1" | "TLSv1.1" | "TLSv1.2") => {}
+                ("ssl_max_protocol_version", _) if value == "TLSv1.3" => {}
+                ("target_session_attrs", _) => target_session = Some(value),
+                ("server_settings", "asyncpg") => {
+                    // connect_args={"server_settings": {...}}, as JSON.
+                    let pairs: Vec<(String, String)> = serde_json::from_str::<
+                        serde_json::Map<String, serde_json::Value>,
+                    >(&value)
+                    .map_err(|_| self.unsupported(k, "server_settings must be a dict of strings"))?
+                    .into_iter()
+                    .map(|(name, v)| {
+                        (
+                            name,
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                        )
+                    })
+                    .collect();
+                    o = o.options(pairs);
                 }
                 ("connect_timeout", _) | ("timeout", "asyncpg" | "pg8000") => {
+                    timeout_given = true;
                     timeout = parse_timeout(&value)
                         .ok_or_else(|| self.unsupported(k, format!("invalid timeout {value:?}")))?;
                 }
@@ -529,7 +604,6 @@ impl DbUrl {
                         ));
                     }
                 }
-                ("target_session_attrs", _) if value == "any" => {}
                 ("gssencmode", _) if matches!(value.as_str(), "disable" | "prefer") => {}
                 ("channel_binding", _) if matches!(value.as_str(), "disable" | "prefer") => {}
                 // TCP tuning and driver-side caches: no effect on what runs.
@@ -569,24 +643,21 @@ impl DbUrl {
                     }
                 }
                 (
-                    "sslrootcert"
-                    | "sslcert"
-                    | "sslkey"
-                    | "sslpassword"
-                    | "sslcrl"
+                    "sslcrl"
                     | "sslcrldir"
-                    | "sslsni"
-                    | "sslcompression"
                     | "requiressl"
+                    | "sslsni"
+                    | "sslcertmode"
+                    | "sslnegotiation"
                     | "ssl_min_protocol_version"
                     | "ssl_max_protocol_version"
-                    | "direct_tls"
-                    | "ssl_context",
+                    | "requirepeer",
                     _,
-                ) => {
+                )
+                | ("direct_tls" | "ssl_context", "asyncpg") => {
                     return Err(self.unsupported(
                         k,
-                        format!("{k}: TLS is not supported by this build of retort yet"),
+                        format!("{k}={value}: retort's TLS (rustls through sqlx) cannot do this"),
                     ))
                 }
                 _ => {
@@ -597,7 +668,7 @@ impl DbUrl {
                 }
             }
         }
-        if let Some(h) = &host {
+        if let Some(h) = host.as_ref().or(hostaddr.as_ref()) {
             o = if h.starts_with('/') {
                 o.socket(h)
             } else {
@@ -635,10 +706,42 @@ impl DbUrl {
                 o = o.password(&p);
             }
         }
+        if !timeout_given {
+            if let Ok(v) = std::env::var("PGCONNECT_TIMEOUT") {
+                timeout = parse_timeout(&v).ok_or_else(|| {
+                    self.unsupported("PGCONNECT_TIMEOUT", format!("invalid timeout {v:?}"))
+                })?;
+            }
+        }
+        let target_session = target_session.or_else(|| std::env::var("PGTARGETSESSIONATTRS").ok());
+        let checks = match target_session.as_deref() {
+            None | Some("any" | "prefer-standby") => Vec::new(),
+            Some(v) => vec![SessionCheck::target_session_attrs(v).ok_or_else(|| {
+                self.unsupported(
+                    "target_session_attrs",
+                    format!("invalid target_session_attrs value: \"{v}\""),
+                )
+            })?],
+        };
+        let tls = PgTls::resolve(
+            &tls.with_env(),
+            std::env::var_os("HOME").map(PathBuf::from).as_deref(),
+        )
+        .map_err(|(key, reason)| self.unsupported(key, reason))?;
+        // libpq never asks for TLS over a Unix socket.
+        let (first, fallback) = if o.get_socket().is_some() && !tls.required() {
+            (o.ssl_mode(PgSslMode::Disable), None)
+        } else {
+            tls.apply(o)
+        };
         Ok(ConnectOptions {
-            kind: ConnectKind::Postgres(Box::new(o)),
+            kind: ConnectKind::Postgres(Box::new(first)),
+            fallback: fallback.map(|(o, when)| (ConnectKind::Postgres(Box::new(o)), when)),
+            tls: Some(tls.describe()),
+            read_timeout: None,
             timeout,
             init: Vec::new(),
+            checks,
             sqlite_begin: None,
         })
     }
@@ -674,7 +777,10 @@ impl DbUrl {
         // words); the Python drivers don't, so the session starts from the
         // global sql_mode like theirs.
         let mut init = vec!["SET SESSION sql_mode = @@GLOBAL.sql_mode".to_string()];
-        for (key, value) in params.take_all()? {
+        let (rest, tls_kw) = mysql_tls_kwargs(params)?;
+        let mut read_timeout = None;
+        let mut ssl_mode = None;
+        for (key, value) in rest {
             let k = key.as_str();
             match k {
                 "charset" => {
@@ -689,6 +795,20 @@ impl DbUrl {
                 }
                 "collation" => o = o.collation(&value),
                 "unix_socket" => o = o.socket(&value),
+                // connect_args may name the URL's parts again (PyMySQL's and
+                // mysqlclient's keyword names).
+                "host" => o = o.host(&value),
+                "port" => {
+                    o = o.port(
+                        value
+                            .trim()
+                            .parse()
+                            .map_err(|_| self.unsupported(k, format!("invalid port {value:?}")))?,
+                    )
+                }
+                "user" => o = o.username(&value),
+                "password" | "passwd" => o = o.password(&value),
+                "database" | "db" => o = o.database(&value),
                 "connect_timeout" => {
                     timeout = parse_timeout(&value).ok_or_else(|| {
                         self.unsupported(k, format!("invalid timeout {value:?}"))
@@ -696,27 +816,22 @@ impl DbUrl {
                 }
                 "init_command" => init.push(value),
                 "sql_mode" => init.push(format!("SET sql_mode = '{}'", mysql_string(&value))),
-                "ssl_disabled" if py_bool(&value) == Some(true) => {
-                    o = o.ssl_mode(MySqlSslMode::Disabled)
-                }
-                "ssl_mode" | "sslmode" => match value.to_ascii_uppercase().as_str() {
-                    "DISABLED" => o = o.ssl_mode(MySqlSslMode::Disabled),
-                    "PREFERRED" => o = o.ssl_mode(MySqlSslMode::Preferred),
-                    _ => {
-                        return Err(self.unsupported(
-                            k,
-                            format!("{k}={value} needs TLS, which this build of retort does not support yet"),
-                        ))
-                    }
-                },
+                // mysqlclient's (and MySQL Connector's) explicit mode.
+                "ssl_mode" | "sslmode" => ssl_mode = Some((k.to_string(), value)),
                 k if k.starts_with("ssl") => {
                     return Err(self.unsupported(
                         k,
-                        format!("{k}: TLS is not supported by this build of retort yet"),
+                        format!("{k}: not a TLS option retort knows (PyMySQL takes ssl_ca, ssl_cert, ssl_key, ssl_verify_cert, ssl_verify_identity, ssl_disabled, ssl_key_password and the ssl dict)"),
                     ))
                 }
-                // Driver-side behaviour with no effect on the SQL that runs.
-                "use_unicode" | "binary_prefix" | "read_timeout" | "write_timeout" | "compress"
+                "read_timeout" => {
+                    read_timeout = parse_timeout(&value).ok_or_else(|| {
+                        self.unsupported(k, format!("invalid timeout {value:?}"))
+                    })?;
+                }
+                // Driver-side behaviour with no effect on the SQL that runs
+                // (write_timeout: a statement goes out in one write).
+                "use_unicode" | "binary_prefix" | "write_timeout" | "compress"
                 | "local_infile" | "program_name" => {}
                 _ => {
                     return Err(self.unsupported(
@@ -726,10 +841,24 @@ impl DbUrl {
                 }
             }
         }
+        let tls = match ssl_mode {
+            Some((k, mode)) => MyTls::from_ssl_mode(&mode, &tls_kw).unwrap_or_else(|| {
+                Err((
+                    "ssl_mode",
+                    format!("invalid {k} value {mode:?} (DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)"),
+                ))
+            }),
+            None => MyTls::resolve(&tls_kw),
+        }
+        .map_err(|(key, reason)| self.unsupported(key, reason))?;
         Ok(ConnectOptions {
-            kind: ConnectKind::Mysql(Box::new(o)),
+            kind: ConnectKind::Mysql(Box::new(tls.apply(o))),
+            fallback: None,
+            tls: Some(tls.describe()),
+            read_timeout,
             timeout,
             init,
+            checks: Vec::new(),
             sqlite_begin: None,
         })
     }
@@ -802,8 +931,12 @@ impl DbUrl {
         o = o.filename(filename);
         Ok(ConnectOptions {
             kind: ConnectKind::Sqlite(Box::new(o)),
+            fallback: None,
+            tls: None,
+            read_timeout: None,
             timeout: None,
             init: Vec::new(),
+            checks: Vec::new(),
             sqlite_begin,
         })
     }
@@ -942,12 +1075,47 @@ fn split_pgpass(line: &str) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
     pub(crate) kind: ConnectKind,
+    /// What the driver tries when `kind` fails in the given way (libpq's
+    /// `allow` and `prefer`).
+    pub(crate) fallback: Option<(ConnectKind, Retry)>,
+    /// How a TLS connection checks the server, for messages.
+    pub(crate) tls: Option<String>,
+    /// MySQL's `read_timeout`: the longest wait for a statement's answer.
+    pub(crate) read_timeout: Option<Duration>,
+    /// Checks on the new session (`target_session_attrs`).
+    pub(crate) checks: Vec<SessionCheck>,
     /// `connect_timeout` from the URL.
     pub(crate) timeout: Option<Duration>,
     /// Statements run right after connecting (MySQL `init_command`, `sql_mode`).
     pub(crate) init: Vec<String>,
     /// SQLite `isolation_level`: the BEGIN statement to use.
     pub(crate) sqlite_begin: Option<&'static str>,
+}
+
+/// A query run on a new connection, and the answer it must give.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionCheck {
+    pub(crate) sql: &'static str,
+    pub(crate) want: &'static str,
+    /// libpq's message when the answer differs.
+    pub(crate) refusal: &'static str,
+}
+
+impl SessionCheck {
+    /// libpq's `target_session_attrs` against one host (`any` and
+    /// `prefer-standby` accept any server).
+    fn target_session_attrs(v: &str) -> Option<SessionCheck> {
+        let read_only = "SHOW transaction_read_only";
+        let recovery = "SELECT pg_catalog.pg_is_in_recovery()";
+        let (sql, want, refusal) = match v {
+            "read-write" => (read_only, "off", "session is read-only"),
+            "read-only" => (read_only, "on", "session is not read-only"),
+            "primary" => (recovery, "f", "server is in hot standby mode"),
+            "standby" => (recovery, "t", "server is not in hot standby mode"),
+            _ => return None,
+        };
+        Some(SessionCheck { sql, want, refusal })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -987,22 +1155,71 @@ impl ConnectOptions {
     }
 }
 
-/// The URL's query, consumed key by key so that leftovers can be rejected.
+/// The URL's query, consumed key by key so that leftovers can be rejected,
+/// and `connect_args` (keyword arguments, applied after the URL's).
 struct Params<'a> {
     url: &'a DbUrl,
     rest: Vec<(String, String)>,
+    /// `connect_args` not yet merged into `rest` (MySQL's TLS arguments keep
+    /// their Python types: PyMySQL tests them for truth).
+    args: Vec<(String, Value)>,
 }
+
+/// What `python/retort/dialects.py` writes for a value JSON cannot carry.
+const UNSUPPORTED_MARK: &str = "__retort_unsupported__";
 
 impl<'a> Params<'a> {
     fn new(url: &'a DbUrl) -> Result<Params<'a>, DbError> {
+        let mut args = Vec::new();
+        if let Some(json) = &url.connect_args {
+            let parsed: serde_json::Map<String, Value> = serde_json::from_str(json)
+                .map_err(|e| url.unsupported("connect_args", format!("unreadable: {e}")))?;
+            for (k, v) in parsed {
+                if let Some(type_name) = unsupported_value(&v) {
+                    return Err(url.unsupported(
+                        "connect_args",
+                        format!(
+                            "connect_args[{k:?}] is a Python {type_name}, which retort cannot \
+                             hand to its driver: give file names and plain values (for TLS: \
+                             sslmode/sslrootcert/… on PostgreSQL, ssl_ca/ssl_cert/… or an ssl \
+                             dict of file names on MySQL)"
+                        ),
+                    ));
+                }
+                args.push((k, v));
+            }
+        }
         Ok(Params {
             url,
             rest: url.query.clone(),
+            args,
         })
+    }
+
+    /// `connect_args` merged into the query as the driver would see them,
+    /// each replacing the URL's value of its key (SQLAlchemy's
+    /// `cparams.update(connect_args)`); `None` values are dropped, as
+    /// psycopg2's `make_dsn` drops them.
+    fn merge_args(&mut self) -> Result<(), DbError> {
+        for (k, v) in std::mem::take(&mut self.args) {
+            self.rest.retain(|(key, _)| *key != k);
+            match py_str(&v) {
+                Some(text) => self.rest.push((k, text)),
+                None if v.is_null() => {}
+                None => {
+                    return Err(self.url.unsupported(
+                        &k,
+                        format!("connect_args[{k:?}] = {v}: a plain value is needed"),
+                    ))
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The single value of `key` (an error if it is given twice).
     fn take_one(&mut self, key: &str) -> Result<Option<String>, DbError> {
+        self.merge_args()?;
         let mut found: Vec<String> = Vec::new();
         self.rest.retain(|(k, v)| {
             if k == key {
@@ -1026,6 +1243,7 @@ impl<'a> Params<'a> {
     /// the driver a tuple: several hosts for psycopg2, a type error for the
     /// others).
     fn take_all(&mut self) -> Result<Vec<(String, String)>, DbError> {
+        self.merge_args()?;
         let rest = std::mem::take(&mut self.rest);
         for (i, (k, _)) in rest.iter().enumerate() {
             if rest[..i].iter().any(|(seen, _)| seen == k) {
@@ -1036,6 +1254,105 @@ impl<'a> Params<'a> {
         }
         Ok(rest)
     }
+}
+
+/// The type name `dialects.py` recorded for a value JSON cannot carry,
+/// anywhere inside `v`.
+fn unsupported_value(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(o) => match o.get(UNSUPPORTED_MARK) {
+            Some(t) => Some(t.as_str().unwrap_or("object").to_string()),
+            None => o.values().find_map(unsupported_value),
+        },
+        Value::Array(a) => a.iter().find_map(unsupported_value),
+        _ => None,
+    }
+}
+
+/// Python's `str()` of a scalar keyword argument (`None` for None and for
+/// containers; a dict is kept as JSON text for the keys that take one).
+fn py_str(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(true) => Some("True".to_string()),
+        Value::Bool(false) => Some("False".to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Object(_) => Some(v.to_string()),
+        Value::Null | Value::Array(_) => None,
+    }
+}
+
+/// PyMySQL's TLS keyword arguments out of the URL query and `connect_args`,
+/// and the rest of the query (`connect_args` merged) for the caller.
+///
+/// SQLAlchemy's MySQL dialects fold the URL's `ssl_ca`, `ssl_key`,
+/// `ssl_cert`, `ssl_capath`, `ssl_cipher` and `ssl_check_hostname` into an
+/// `ssl` dict and pass the other `ssl_*` keys on as strings; `connect_args`
+/// then replace whole keyword arguments (an `ssl` dict replaces the URL's).
+fn mysql_tls_kwargs(params: &mut Params) -> Result<(Vec<(String, String)>, MyKwargs), DbError> {
+    const DICT_KEYS: [&str; 6] = [
+        "ssl_ca",
+        "ssl_key",
+        "ssl_cert",
+        "ssl_capath",
+        "ssl_cipher",
+        "ssl_check_hostname",
+    ];
+    const KWARGS: [&str; 8] = [
+        "ssl",
+        "ssl_ca",
+        "ssl_cert",
+        "ssl_key",
+        "ssl_disabled",
+        "ssl_verify_cert",
+        "ssl_verify_identity",
+        "ssl_key_password",
+    ];
+    let url = params.url;
+    let mut dict = serde_json::Map::new();
+    let mut kw: MyKwargs = Vec::new();
+    let mut rest = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (k, v) in std::mem::take(&mut params.rest) {
+        if seen.contains(&k) {
+            return Err(
+                url.unsupported(&k, format!("query parameter {k:?} is given more than once"))
+            );
+        }
+        seen.push(k.clone());
+        if k == "ssl_check_hostname" {
+            let b = py_bool(&v)
+                .ok_or_else(|| url.unsupported(&k, format!("String is not true/false: {v:?}")))?;
+            dict.insert("check_hostname".to_string(), Value::Bool(b));
+        } else if DICT_KEYS.contains(&k.as_str()) {
+            dict.insert(k[4..].to_string(), Value::String(v));
+        } else if KWARGS.contains(&k.as_str()) {
+            kw.push((k, Value::String(v)));
+        } else {
+            rest.push((k, v));
+        }
+    }
+    if !dict.is_empty() {
+        kw.push(("ssl".to_string(), Value::Object(dict)));
+    }
+    for (k, v) in std::mem::take(&mut params.args) {
+        if KWARGS.contains(&k.as_str()) {
+            kw.push((k, v));
+            continue;
+        }
+        rest.retain(|(key, _)| *key != k);
+        match py_str(&v) {
+            Some(text) => rest.push((k, text)),
+            None if v.is_null() => {}
+            None => {
+                return Err(url.unsupported(
+                    &k,
+                    format!("connect_args[{k:?}] = {v}: a plain value is needed"),
+                ))
+            }
+        }
+    }
+    Ok((rest, kw))
 }
 
 fn nonempty(s: &Option<String>) -> Option<&str> {

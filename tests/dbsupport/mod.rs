@@ -715,6 +715,22 @@ impl Twins {
         })
     }
 
+    /// Twins on two databases the caller made on a server of its own (and
+    /// removes with it): nothing is dropped here.
+    pub fn given(urls: [String; 2], databases: [String; 2], secrets: Vec<String>) -> Twins {
+        let [alembic_url, retort_url] = urls;
+        let [alembic_db, retort_db] = databases;
+        Twins {
+            alembic_url,
+            retort_url,
+            alembic_db,
+            retort_db,
+            secrets,
+            _guard: None,
+            _dir: None,
+        }
+    }
+
     /// A connection of our own (without the Python driver name).
     fn connect(url: &str) -> Db {
         let mut u = parse(url);
