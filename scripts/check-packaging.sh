@@ -17,9 +17,14 @@ wheels=${1:-$work/wheels}
 mkdir -p "$wheels"
 fail() { echo "packaging: $*" >&2; exit 1; }
 
-# Share the build directory with the test build so dependencies compile once.
-CARGO_TARGET_DIR="$root/target" "${PYTHON:-python3}" -m pip wheel --quiet --disable-pip-version-check \
-    --no-deps -w "$wheels" "$root"
+# The wheel as a release is built: by maturin's own command, which tags it for
+# the oldest glibc it needs and audits it (a pip build through PEP 517 tags it
+# plain `linux`, for this machine only). Sharing the build directory with the
+# test build, dependencies compile once.
+"${PYTHON:-python3}" -m venv "$work/build"
+"$work/build/bin/python" -m pip install --quiet --disable-pip-version-check 'maturin>=1.5,<2'
+CARGO_TARGET_DIR="$root/target" "$work/build/bin/maturin" build --quiet --release --out "$wheels" \
+    --manifest-path "$root/Cargo.toml"
 wheel=$(ls -t "$wheels"/retort-*.whl | head -n 1)
 case $(basename "$wheel") in
     *-py3-none-manylinux*_x86_64.whl | *-py3-none-manylinux*.manylinux*_x86_64.whl) ;;

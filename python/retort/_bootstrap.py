@@ -3,15 +3,15 @@ end of a socket pair: receives the embedded ``alembic`` shim and ``retort``
 helpers, serves them from memory (with a bytecode cache per interpreter), and
 hands the socket to :mod:`retort.channel`.
 
-Executed by the host's ``python -c`` line, which calls ``serve(sock, rfile)``;
+Executed by the host's ``python -c`` line, which calls ``serve(fd, rfile)``;
 nothing here may import the shim itself before the finder is in place.
 """
 
-import importlib.abc
-import importlib.util
 import marshal
 import os
 import sys
+from importlib._bootstrap_external import MAGIC_NUMBER
+from importlib.machinery import ModuleSpec
 
 
 def _read_frame(rfile):
@@ -21,7 +21,9 @@ def _read_frame(rfile):
     return marshal.loads(rfile.read(int.from_bytes(head, "little")))
 
 
-class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+# A finder and loader by protocol, not by importlib.abc's base classes: that
+# module pulls in importlib.resources and costs more than everything here.
+class EmbeddedFinder:
     """Finds modules compiled into the retort binary (name -> (is_pkg,
     source)); their bytecode is kept in ``cache`` (a file per retort build
     and interpreter), compiled on first use."""
@@ -38,7 +40,7 @@ class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         entry = self.table.get(name)
         if entry is None:
             return None
-        return importlib.util.spec_from_loader(name, self, origin=self.origin(name), is_package=entry[0])
+        return ModuleSpec(name, self, origin=self.origin(name), is_package=entry[0])
 
     def create_module(self, spec):
         return None
@@ -60,7 +62,9 @@ class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return codes
 
     def _save(self, codes):
-        if self.cache is None or sys.dont_write_bytecode:
+        # retort's own cache, outside any source tree: PYTHONDONTWRITEBYTECODE
+        # (no __pycache__ beside the sources) does not concern it.
+        if self.cache is None:
             return
         try:
             os.makedirs(os.path.dirname(self.cache), mode=0o700, exist_ok=True)
@@ -93,11 +97,11 @@ class EmbeddedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def _cache_path(cache_dir, build_hash):
     if not cache_dir:
         return None
-    tag = "%s-%s-O%d" % (sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER.hex(), sys.flags.optimize)
+    tag = "%s-%s-O%d" % (sys.implementation.cache_tag, MAGIC_NUMBER.hex(), sys.flags.optimize)
     return os.path.join(cache_dir, "code-%s-%s.marshal" % (build_hash, tag))
 
 
-def serve(sock, rfile):
+def serve(fd, rfile):
     """Installs the shim from the host's first message, then serves."""
     _, table, prepend, argv, cache_dir, build_hash, history_table = _read_frame(rfile)
     sys.argv = list(argv)
@@ -115,4 +119,4 @@ def serve(sock, rfile):
 
     bridge.HISTORY_TABLE = history_table
     sys.modules["_retort"] = bridge
-    channel.start(sock, rfile)
+    channel.start(fd, rfile)

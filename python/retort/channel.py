@@ -10,6 +10,7 @@ two processes' output interleaves as one process's would.
 """
 
 import marshal
+import os
 import signal
 import sys
 import threading
@@ -28,8 +29,8 @@ class HostGone(Exception):
 
 
 class _Channel:
-    def __init__(self, sock, rfile):
-        self.sock = sock
+    def __init__(self, fd, rfile):
+        self.fd = fd
         self.rfile = rfile
 
     def send(self, message):
@@ -39,7 +40,9 @@ class _Channel:
             except (AttributeError, OSError, ValueError):
                 pass
         data = marshal.dumps(message, 2)
-        self.sock.sendall(len(data).to_bytes(4, "little") + data)
+        view = memoryview(len(data).to_bytes(4, "little") + data)
+        while view:
+            view = view[os.write(self.fd, view) :]
 
     def recv(self):
         # Ctrl-C while the host works is delivered when it has answered, so
@@ -67,10 +70,10 @@ class _Channel:
             self.send(("err", "python", "unmarshallable answer from %s: %r" % (target, answer[1])))
 
 
-def start(sock, rfile):
+def start(fd, rfile):
     """Reports the set-up's outcome, then serves the host until it leaves."""
     global _channel
-    _channel = _Channel(sock, rfile)
+    _channel = _Channel(fd, rfile)
     problem = _check_sqlalchemy()
     if not problem:
         from . import dialects
@@ -84,8 +87,27 @@ def start(sock, rfile):
         try:
             message = _channel.recv()
         except HostGone:
-            return
+            break
         _channel.serve_one(message)
+    _exit()
+
+
+def _exit():
+    """Ends the process as the interpreter would (threads joined, atexit
+    handlers run, streams flushed) without tearing every module down, which
+    costs more than a whole `current` and shows nothing."""
+    import atexit
+
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    os._exit(0)
 
 
 def _check_sqlalchemy():

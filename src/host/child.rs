@@ -34,18 +34,19 @@ const TOO_OLD: i32 = 86;
 
 /// The first thing the child runs (`python -c`): written so that Python 2
 /// can parse it, to say "too old" instead of a syntax error; it reads the
-/// bootstrap from the socket and hands over.
+/// bootstrap from the socket (plain file I/O: the `socket` module would cost
+/// more to import than the rest of the start) and hands over.
 const BOOT: &str = "import sys\n\
 if sys.version_info[:2] < (3, 9):\n    sys.exit(86)\n\
-import os, socket\n\
-s = socket.socket(fileno=int(os.environ.pop('RETORT_HOST_FD')))\n\
-s.set_inheritable(False)\n\
-f = s.makefile('rb')\n\
+import os\n\
+fd = int(os.environ.pop('RETORT_HOST_FD'))\n\
+os.set_inheritable(fd, False)\n\
+f = os.fdopen(fd, 'rb', closefd=False)\n\
 n = int.from_bytes(f.read(4), 'little')\n\
 g = {'__name__': 'retort_bootstrap'}\n\
 exec(compile(f.read(n), '<retort>/retort/_bootstrap.py', 'exec'), g)\n\
-del sys, os, socket, n\n\
-g.pop('serve')(s, f)\n";
+del sys, os, n\n\
+g.pop('serve')(fd, f)\n";
 
 struct Child {
     process: std::process::Child,
