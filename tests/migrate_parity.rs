@@ -148,6 +148,9 @@ parity_tests! {
     postgres_more_ops: Postgres "more_ops";
     postgres_per_migration_tx: Postgres "per_migration_tx";
     postgres_pg_only: Postgres "pg_only";
+    sqlite_threads: Sqlite "threads";
+    postgres_threads: Postgres "threads";
+    mariadb_threads: Mariadb "threads";
     mariadb_core_ops: Mariadb "core_ops";
     mariadb_data_ops: Mariadb "data_ops";
     mariadb_branches: Mariadb "branches";
