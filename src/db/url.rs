@@ -883,7 +883,10 @@ impl DbUrl {
                 .ok()
                 .filter(|s: &f64| s.is_finite() && *s >= 0.0)
                 .ok_or_else(|| self.unsupported("timeout", format!("invalid timeout {t:?}")))?;
-            o = o.busy_timeout(Duration::from_secs_f64(secs));
+            // sqlx takes at most i32::MAX milliseconds (and panics past it):
+            // a longer wait is as good as forever.
+            let most = Duration::from_millis(i32::MAX as u64);
+            o = o.busy_timeout(seconds(secs).min(most));
         }
         let sqlite_begin = match params.take_one("isolation_level")? {
             None => None,
@@ -1365,7 +1368,13 @@ fn parse_timeout(v: &str) -> Option<Option<Duration>> {
         return None;
     }
     // libpq: zero or negative means wait indefinitely.
-    Some((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+    Some((secs > 0.0).then(|| seconds(secs)))
+}
+
+/// `secs` (finite, not negative) as a Duration; one too large for it is
+/// as good as forever (`Duration::from_secs_f64` would panic).
+fn seconds(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
 }
 
 /// `sqlalchemy.util.asbool` on a string.

@@ -144,6 +144,9 @@ fn sqlite_connect_targets() {
         "sqlite file:a.db?cache=shared&mode=ro"
     );
     assert!(describe("sqlite:///a.db?uri=maybe").is_err());
+    // A timeout too large for a Duration is no limit (it panicked).
+    assert!(describe("sqlite:///a.db?timeout=1e300").is_ok());
+    assert!(describe("sqlite:///a.db?timeout=3000000").is_ok());
     assert!(describe("sqlite:///a.db?isolation_level=IMMEDIATE").is_ok());
     assert!(describe("sqlite:///a.db?isolation_level=bogus").is_err());
 }
@@ -228,6 +231,8 @@ fn postgres_options() {
     for good in [
         "postgresql://u@h/x?sslmode=prefer",
         "postgresql://u@h/x?sslmode=disable&application_name=app&connect_timeout=5",
+        // Too large for a Duration: no limit (it panicked).
+        "postgresql://u@h/x?connect_timeout=1e300",
         "postgresql://u@h/x?options=-c%20search_path%3Dfoo%20-c%20statement_timeout%3D5s",
         "postgresql://u@h/x?client_encoding=utf8&keepalives=1",
         "postgresql+asyncpg://u@h/x?ssl=disable&prepared_statement_cache_size=0",
@@ -289,6 +294,7 @@ fn mysql_options() {
     );
     assert!(ok("mysql://root@h/x?init_command=SET%20autocommit%3D0&sql_mode=ANSI").is_ok());
     assert!(ok("mysql://root@h/x?ssl_disabled=true&connect_timeout=3").is_ok());
+    assert!(ok("mysql://root@h/x?connect_timeout=1e300&read_timeout=1e20").is_ok());
     assert!(ok("mysql://root@h/x?ssl_mode=REQUIRED").is_ok());
     assert!(ok("mysql://root@h/x?ssl_verify_cert=true").is_ok());
     for (bad, key) in [
