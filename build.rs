@@ -43,6 +43,12 @@ fn main() {
         );
     }
     out.push_str("];\n");
+    // The first module the child runs, before it can import the others.
+    let _ = writeln!(
+        out,
+        "pub(super) static BOOTSTRAP: &str = include_str!({:?});",
+        python.join("retort/_bootstrap.py").display()
+    );
     let _ = writeln!(
         out,
         "pub(super) static EMBEDDED_HASH: &str = \"{:016x}\";",

@@ -109,7 +109,7 @@ fn spawn(prepend_sys_path: &[String]) -> Result<Child, String> {
         interpreter: interp,
     };
     child
-        .send_raw(BOOTSTRAP.as_bytes())
+        .send_raw(embedded::BOOTSTRAP.as_bytes())
         .map_err(|e| child.ended(&e))?;
     let init = Value::Tuple(vec![
         Value::str("init"),
@@ -126,35 +126,6 @@ fn spawn(prepend_sys_path: &[String]) -> Result<Child, String> {
         Message::Err(message) => Err(message),
         Message::Call(..) => Err("the Python process called back before it was set up".into()),
     }
-}
-
-/// `retort/_bootstrap.py`, sent as the first frame.
-static BOOTSTRAP: &str = {
-    let mut i = 0;
-    let mut found = "";
-    while i < embedded::EMBEDDED.len() {
-        let (name, _, source) = embedded::EMBEDDED[i];
-        if const_eq(name, "retort._bootstrap") {
-            found = source;
-        }
-        i += 1;
-    }
-    found
-};
-
-const fn const_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 fn embedded_table() -> Value {
