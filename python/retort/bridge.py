@@ -3,7 +3,7 @@ call over :mod:`retort.channel`; ``src/host/bridge.rs`` answers it."""
 
 import marshal
 
-from .channel import call
+from .channel import plain, call
 
 HISTORY_TABLE = "retort_history"  # set from the host at start
 
@@ -32,7 +32,10 @@ def db_execute_bound(handle, sql, param_sets):
     try:
         marshal.dumps(param_sets, 2)
     except ValueError:
-        return None  # a value marshal cannot carry (Decimal, datetime, ...): inlined instead
+        try:
+            param_sets = plain(param_sets)  # subclasses of int and str bind as sqlite3 binds them
+        except ValueError:
+            return None  # a value sqlite3 binds only through an adapter (Decimal, datetime, ...): inlined
     return call("db_execute_bound", handle, sql, param_sets)
 
 

@@ -34,12 +34,14 @@ class _Channel:
         self.rfile = rfile
 
     def send(self, message):
+        self.send_bytes(marshal.dumps(message, 2))
+
+    def send_bytes(self, data):
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
             except (AttributeError, OSError, ValueError):
                 pass
-        data = marshal.dumps(message, 2)
         view = memoryview(len(data).to_bytes(4, "little") + data)
         while view:
             view = view[os.write(self.fd, view) :]
@@ -127,10 +129,31 @@ def _check_sqlalchemy():
     return None
 
 
+def plain(value):
+    """``value`` with subclasses of str, int, float, tuple, list and dict made
+    plain, which marshal refuses (a ``quoted_name`` is a str subclass)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (str, int, float, bytes):
+        if isinstance(value, kind):
+            return kind(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    raise ValueError("retort cannot hand %r to its host" % (value,))
+
+
 def call(name, *args):
     """Calls ``name`` in the host; serves its calls until it answers."""
+    try:
+        data = marshal.dumps(("call", name, args), 2)
+    except ValueError:
+        data = marshal.dumps(("call", name, plain(args)), 2)
     with _lock:
-        _channel.send(("call", name, args))
+        _channel.send_bytes(data)
         while True:
             message = _channel.recv()
             kind = message[0]
