@@ -206,9 +206,7 @@ impl Locking {
             return Locking::Off;
         }
         // A limit too large for a Duration (1e300) is no limit.
-        Locking::Wait(args.lock_timeout.map(|secs| {
-            std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX)
-        }))
+        Locking::Wait(args.lock_timeout.map(crate::db::seconds))
     }
 }
 

@@ -1373,7 +1373,7 @@ fn parse_timeout(v: &str) -> Option<Option<Duration>> {
 
 /// `secs` (finite, not negative) as a Duration; one too large for it is
 /// as good as forever (`Duration::from_secs_f64` would panic).
-fn seconds(secs: f64) -> Duration {
+pub fn seconds(secs: f64) -> Duration {
     Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
 }
 

@@ -351,9 +351,7 @@ fn db_close(handle: usize) -> Answer {
 /// is done.  A timeout is the shim's CommandError.
 fn lock_migrations(handle: usize, table: VersionTable, timeout: Option<f64>) -> Answer {
     // A limit too large for a Duration (1e300) is no limit.
-    let timeout = timeout.map(|t| {
-        std::time::Duration::try_from_secs_f64(t.max(0.0)).unwrap_or(std::time::Duration::MAX)
-    });
+    let timeout = timeout.map(|t| crate::db::seconds(t.max(0.0)));
     flush_stdout();
     let lock = with_db(handle, |db| {
         let mut waiting = |target: &str| eprintln!("{}", crate::db::waiting_notice(target));

@@ -195,19 +195,26 @@ enum Message {
 }
 
 impl Child {
-    fn send_raw(&mut self, payload: &[u8]) -> std::io::Result<()> {
-        let len = u32::try_from(payload.len())
+    /// Writes `frame` (4 bytes left for the length, then the payload) with
+    /// its length filled in.
+    fn send_frame(&mut self, mut frame: Vec<u8>) -> std::io::Result<()> {
+        let len = u32::try_from(frame.len() - 4)
             .map_err(|_| std::io::Error::other("message over 4 GiB"))?;
-        let mut frame = Vec::with_capacity(payload.len() + 4);
-        frame.extend_from_slice(&len.to_le_bytes());
-        frame.extend_from_slice(payload);
+        frame[..4].copy_from_slice(&len.to_le_bytes());
         self.writer.write_all(&frame)
     }
 
+    fn send_raw(&mut self, payload: &[u8]) -> std::io::Result<()> {
+        let mut frame = vec![0; 4];
+        frame.extend_from_slice(payload);
+        self.send_frame(frame)
+    }
+
     fn send(&mut self, value: &Value) -> std::io::Result<()> {
-        let mut payload = Vec::new();
-        wire::encode(value, &mut payload);
-        self.send_raw(&payload)
+        // Encoded in place behind the length: no copy of each call's payload.
+        let mut frame = vec![0; 4];
+        wire::encode(value, &mut frame);
+        self.send_frame(frame)
     }
 
     fn recv(&mut self) -> std::io::Result<Message> {
