@@ -25,6 +25,8 @@ venv .venv-sa requirements-host.txt
 # SQLAlchemy 1.4 with real Alembic, for the legacy parity tests: retort runs
 # the scripts in it too.
 venv .venv-sa14 requirements-legacy.txt
+# SQLAlchemy 2.0 with the newest Alembic, for scripts/sqla-matrix.sh.
+venv .venv-sa20 requirements-sa20.txt
 # The real-world migration corpora of tests/corpora_parity.rs (pinned packages,
 # cached outside the repository).  Without network the tests say so: they fail
 # on CI and print a SKIPPED banner locally.
