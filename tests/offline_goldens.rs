@@ -147,7 +147,10 @@ fn check_case(name: &str) {
         .iter()
         .find(|c| c.name == name)
         .unwrap_or_else(|| panic!("{name} is not in tests/offline/cases.txt"));
-    let dir = root().join("tests/offline/goldens").join(name);
+    let dir = root()
+        .join("tests/offline/goldens")
+        .join(dbsupport::host_sqlalchemy_line())
+        .join(name);
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("no goldens for {name} ({e}); run tests/offline/generate.py"))
         .map(|e| e.expect("entry").path())

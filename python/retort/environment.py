@@ -75,6 +75,9 @@ class _Impl:
         self.migration_context = context
         self.dialect = dialect
         self.connection = context.connection
+        # SQLAlchemy's DDL events keep what a run has created here (a native
+        # enum type is created once per run): Alembic's impl is that runner.
+        self.memo = {}
         name = dialect.name
         # Alembic picks its impl by the URL's dialect name: a mysql:// URL on a
         # MariaDB server still gets MySQLImpl.

@@ -17,6 +17,7 @@ import contextlib
 import functools
 import re
 import sys
+import warnings
 from typing import Any
 
 import sqlalchemy as sa
@@ -495,34 +496,76 @@ class _Describer:
             "kwargs": kwargs,
         }
 
-    def enums_to_create(self, table) -> list:
-        """Native enum types that SQLAlchemy creates before this table (the
-        Rust side decides whether the dialect has them)."""
-        out = []
-        seen = set()
-        for col in table.columns:
-            t = col.type
-            if isinstance(t, sqltypes.TypeDecorator):
-                t = t.impl if isinstance(t.impl, sqltypes.Enum) else t
-            if not isinstance(t, sqltypes.Enum) or not t.native_enum:
-                continue
-            if t.name is None or t.metadata is not None:
-                continue
-            if getattr(t, "create_type", True) is False:
-                continue
-            schema = t.schema
-            if schema is None and t.inherit_schema:
-                schema = table.schema
-            key = (schema, t.name)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append({"name": str(t.name), "schema": _s(schema), "values": [str(e) for e in t.enums]})
-        return out
-
 
 def _sorted_indexes(table):
     return sorted(table.indexes, key=lambda i: (i.name is None, str(i.name or "")))
+
+
+_DDLElement = getattr(sa_schema, "ExecutableDDLElement", None) or sa_schema.DDLElement
+
+
+class _AddColumn(_DDLElement):
+    """``ALTER TABLE … ADD COLUMN``: the statement is Alembic's, the column
+    specification and every clause in it the installed SQLAlchemy's."""
+
+    def __init__(self, table_name, column, schema, if_not_exists, inline_references, inline_primary_key):
+        self.table_name = table_name
+        self.column = column
+        self.schema = schema
+        self.if_not_exists = if_not_exists
+        self.inline_references = inline_references
+        self.inline_primary_key = inline_primary_key
+
+
+def _format_table_name(compiler, name, schema):
+    quote = compiler.preparer.quote
+    if not schema:
+        return quote(name)
+    if isinstance(schema, sa_elements.quoted_name):
+        return quote(schema) + "." + quote(name)
+    return ".".join(quote(part) for part in schema.split(".")) + "." + quote(name)
+
+
+@compiles(_AddColumn)
+def _compile_add_column(element, compiler, **kw):
+    column = element.column
+    text = "ALTER TABLE %s ADD COLUMN %s%s" % (
+        _format_table_name(compiler, element.table_name, element.schema),
+        "IF NOT EXISTS " if element.if_not_exists else "",
+        compiler.get_column_specification(column, **kw),
+    )
+    if element.inline_primary_key and column.primary_key:
+        text += " PRIMARY KEY"
+    fks = list(column.foreign_keys)
+    if (element.inline_references and len(fks) == 1 and fks[0].constraint is not None
+            and len(fks[0].constraint.columns) == 1):
+        fk = fks[0]
+        ref_col = fk.column
+        ref_table = ref_col.table
+        if ref_table.schema:
+            name = "%s.%s" % (compiler.preparer.quote_schema(ref_table.schema), compiler.preparer.quote(ref_table.name))
+        else:
+            name = compiler.preparer.quote(ref_table.name)
+        text += " REFERENCES %s (%s)" % (name, compiler.preparer.quote(ref_col.name))
+        text += compiler.define_constraint_match(fk.constraint)
+        text += compiler.define_constraint_cascades(fk.constraint)
+        text += compiler.define_constraint_deferrability(fk.constraint)
+    inline = " ".join(compiler.process(c) for c in column.constraints)
+    if inline:
+        text += " " + inline
+    return text
+
+
+_SQLITE_NO_ALTER = (
+    "No support for ALTER of constraints in SQLite dialect. Please refer to the batch mode "
+    "feature which allows for SQLite migrations using a copy-and-move strategy."
+)
+
+# Alembic passes isolate_from_table=True itself from SQLAlchemy 2.1 on
+# (where AddConstraint takes it); earlier versions have no such argument.
+_ADD_CONSTRAINT_OPTS = (
+    {"isolate_from_table": True} if tuple(int(p) for p in sa.__version__.split(".")[:2]) >= (2, 1) else {}
+)
 
 
 # --------------------------------------------------------------------------
@@ -660,6 +703,9 @@ class Operations:
     """Alembic's ``op`` object for one migration run."""
 
     _impls: dict = {}
+    # A batch block queues each operation as IR for Rust to plan
+    # (BatchOperations); outside one, operations run at once.
+    _queues_ir = False
 
     def __init__(self, runtime):
         self.runtime = runtime
@@ -680,16 +726,26 @@ class Operations:
     def migration_context(self):
         return self.runtime.migration_context
 
-    def _enum_memo(self) -> set:
-        memo = getattr(self.runtime, "_retort_enum_memo", None)
-        if memo is None:
-            memo = set()
-            try:
-                self.runtime._retort_enum_memo = memo
-            except AttributeError:
-                self.__dict__["_retort_enum_memo"] = memo
-                memo = self.__dict__["_retort_enum_memo"]
-        return memo
+    # What Alembic runs as SQLAlchemy's own DDL constructs (CreateTable,
+    # CreateIndex, AddConstraint, …) is compiled by the installed
+    # SQLAlchemy and run on the migration's connection (written out
+    # offline), as Alembic's DefaultImpl runs them: their SQL is that
+    # SQLAlchemy's, whatever its version.
+    def _exec(self, construct):
+        self.runtime.execute(construct)
+
+    def _table_events(self, kind, table, after=False):
+        """``before_create``/``after_create`` (or ``_drop``) as Alembic
+        dispatches them; the migration context's impl is the DDL runner,
+        whose ``memo`` makes a native enum type be created once per run."""
+        event = ("after_" if after else "before_") + kind
+        getattr(table.dispatch, event)(
+            table, self.runtime.bind, checkfirst=False, _ddl_runner=self.runtime.migration_context.impl
+        )
+
+    def _separate_comments(self) -> bool:
+        d = self.runtime.dialect
+        return bool(d.supports_comments and not d.inline_comments)
 
     @classmethod
     def register_operation(cls, name: str, sourcename: str | None = None):
@@ -782,51 +838,85 @@ class Operations:
     # -- tables ---------------------------------------------------------
     def create_table(self, table_name, *columns, if_not_exists=None, **kw):
         table = self.schema_obj.table(table_name, *columns, **kw)
-        d = self._d
-        memo = self._enum_memo()
-        enums = []
-        for e in d.enums_to_create(table):
-            key = (e["schema"], e["name"])
-            if key not in memo:
-                memo.add(key)
-                enums.append(e)
-        self._emit({"op": "create_table", "table": d.table(table), "if_not_exists": if_not_exists, "enums": enums})
+        opts = {} if if_not_exists is None else {"if_not_exists": if_not_exists}
+        # Alembic's DefaultImpl.create_table: the table's events (a native
+        # enum's CREATE TYPE, listeners a script attached) around CREATE
+        # TABLE, then its indexes and, where comments are not inline, its
+        # comments.
+        self._table_events("create", table)
+        self._exec(sa_schema.CreateTable(table, **opts))
+        self._table_events("create", table, after=True)
+        for index in _sorted_indexes(table):
+            self._exec(sa_schema.CreateIndex(index))
+        if self._separate_comments():
+            if table.comment is not None:
+                self._exec(sa_schema.SetTableComment(table))
+            for column in table.columns:
+                if column.comment is not None:
+                    self._exec(sa_schema.SetColumnComment(column))
         return table
 
     def drop_table(self, table_name, *, schema=None, if_exists=None, **kw):
-        self._emit({"op": "drop_table", "table": {"name": str(table_name), "schema": _s(schema)},
-                    "if_exists": if_exists})
+        table = self.schema_obj.table(table_name, schema=schema, **kw)
+        opts = {} if if_exists is None else {"if_exists": if_exists}
+        self._table_events("drop", table)
+        self._exec(sa_schema.DropTable(table, **opts))
+        self._table_events("drop", table, after=True)
 
     def rename_table(self, old_table_name, new_table_name, *, schema=None):
         self._emit({"op": "rename_table", "table": {"name": str(old_table_name), "schema": _s(schema)},
                     "new_name": str(new_table_name)})
 
     def create_table_comment(self, table_name, comment, *, existing_comment=None, schema=None):
-        self._emit({"op": "create_table_comment", "table": {"name": str(table_name), "schema": _s(schema)},
-                    "comment": comment})
+        if self._queues_ir:
+            self._emit({"op": "create_table_comment", "table": {"name": str(table_name), "schema": _s(schema)},
+                        "comment": comment})
+            return
+        table = self.schema_obj.table(table_name, schema=schema, comment=comment)
+        self._exec(sa_schema.SetTableComment(table))
 
     def drop_table_comment(self, table_name, *, existing_comment=None, schema=None):
-        self._emit({"op": "drop_table_comment", "table": {"name": str(table_name), "schema": _s(schema)}})
+        if self._queues_ir:
+            self._emit({"op": "drop_table_comment", "table": {"name": str(table_name), "schema": _s(schema)}})
+            return
+        table = self.schema_obj.table(table_name, schema=schema, comment=existing_comment)
+        self._exec(sa_schema.DropTableComment(table))
 
     # -- columns ----------------------------------------------------------
     def add_column(self, table_name, column, *, schema=None, if_not_exists=None, inline_references=None,
                    inline_primary_key=None):
+        # Alembic's add_column: the ALTER, then the constraints and indexes
+        # the column brings (a foreign key rendered inline is not added
+        # again), then its comment where comments are not inline.
         if column.table is not None:
             column = column._copy()
         t = self.schema_obj.table(table_name, column, schema=schema)
-        d = self._d
-        constraints = [d.constraint(c) for c in t.constraints
-                       if not isinstance(c, sa_schema.PrimaryKeyConstraint) and d.should_create(c)]
-        self._emit({
-            "op": "add_column",
-            "table": {"name": str(table_name), "schema": _s(schema)},
-            "column": d.column(column),
-            "if_not_exists": if_not_exists,
-            "inline_references": inline_references,
-            "inline_primary_key": inline_primary_key,
-            "constraints": constraints,
-            "indexes": [d.index(i) for i in _sorted_indexes(t)],
-        })
+        if self._queues_ir:
+            d = self._d
+            self._emit({
+                "op": "add_column",
+                "table": {"name": str(table_name), "schema": _s(schema)},
+                "column": d.column(column),
+                "if_not_exists": if_not_exists,
+                "inline_references": inline_references,
+                "inline_primary_key": inline_primary_key,
+                "constraints": [d.constraint(c) for c in t.constraints
+                                if not isinstance(c, sa_schema.PrimaryKeyConstraint) and d.should_create(c)],
+                "indexes": [d.index(i) for i in _sorted_indexes(t)],
+            })
+            return
+        self._exec(_AddColumn(table_name, column, schema, if_not_exists, inline_references, inline_primary_key))
+        for constraint in t.constraints:
+            if isinstance(constraint, sa_schema.PrimaryKeyConstraint):
+                continue
+            if (inline_references and isinstance(constraint, sa_schema.ForeignKeyConstraint)
+                    and len(column.foreign_keys) == 1 and len(constraint.columns) == 1):
+                continue
+            self._add_constraint(constraint)
+        for index in _sorted_indexes(t):
+            self._exec(sa_schema.CreateIndex(index))
+        if column.comment is not None and self._separate_comments():
+            self._exec(sa_schema.SetColumnComment(column))
 
     def drop_column(self, table_name, column_name, *, schema=None, **kw):
         self._emit({"op": "drop_column", "table": {"name": str(table_name), "schema": _s(schema)},
@@ -886,8 +976,22 @@ class Operations:
 
     # -- constraints -------------------------------------------------------
     def _add_constraint(self, const):
-        d = self._d
-        self._emit({"op": "add_constraint", "constraint": d.constraint(const)})
+        if self._queues_ir:
+            self._emit({"op": "add_constraint", "constraint": self._d.constraint(const)})
+            return
+        # Alembic's impl.add_constraint; SQLite's impl refuses an explicit
+        # constraint and skips (with a warning) one a type creates.
+        if self.runtime.dialect.name == "sqlite":
+            if const._create_rule is None:
+                raise NotImplementedError(_SQLITE_NO_ALTER)
+            if const._create_rule(self._d.ddl):
+                warnings.warn(
+                    "Skipping unsupported ALTER for creation of implicit constraint. "
+                    "Please refer to the batch mode feature which allows for SQLite "
+                    "migrations using a copy-and-move strategy.", UserWarning, stacklevel=3)
+            return
+        if const._create_rule is None or const._create_rule(self._d.ddl):
+            self._exec(sa_schema.AddConstraint(const, **_ADD_CONSTRAINT_OPTS))
 
     def create_primary_key(self, constraint_name, table_name, columns, *, schema=None):
         self._add_constraint(self.schema_obj.primary_key(constraint_name, table_name, columns, schema=schema))
@@ -939,11 +1043,25 @@ class Operations:
     def create_index(self, index_name, table_name, columns, *, schema=None, unique=False, if_not_exists=None,
                      **kw):
         idx = self.schema_obj.index(index_name, table_name, columns, schema=schema, unique=unique, **kw)
-        self._emit({"op": "create_index", "index": self._d.index(idx), "if_not_exists": if_not_exists})
+        if self._queues_ir:
+            self._emit({"op": "create_index", "index": self._d.index(idx), "if_not_exists": if_not_exists})
+            return
+        if self.runtime.dialect.name == "postgresql":
+            # PostgresqlImpl.create_index: INCLUDE columns the table lacks
+            # are added to it (untyped) so SQLAlchemy can name them.
+            for col in idx.kwargs.get("postgresql_include", None) or ():
+                if col not in idx.table.c:
+                    idx.table.append_column(sa.Column(col, sqltypes.NullType))
+        opts = {} if if_not_exists is None else {"if_not_exists": if_not_exists}
+        self._exec(sa_schema.CreateIndex(idx, **opts))
 
     def drop_index(self, index_name, table_name=None, *, schema=None, if_exists=None, **kw):
         idx = self.schema_obj.index(index_name, table_name, [], schema=schema, **kw)
-        self._emit({"op": "drop_index", "index": self._d.index(idx), "if_exists": if_exists})
+        if self._queues_ir:
+            self._emit({"op": "drop_index", "index": self._d.index(idx), "if_exists": if_exists})
+            return
+        opts = {} if if_exists is None else {"if_exists": if_exists}
+        self._exec(sa_schema.DropIndex(idx, **opts))
 
     # -- data --------------------------------------------------------------
     def bulk_insert(self, table, rows, *, multiinsert=True):
@@ -980,6 +1098,8 @@ class BatchOperations(Operations):
     objects then too) and queued; ``op.execute`` runs at once, as in
     Alembic.  What the batch needs beyond the plain operations (placement,
     type affinities, the CHECKs types create) rides along as ``"batch"``."""
+
+    _queues_ir = True
 
     def __init__(self, operations, table_name, schema=None, recreate="auto", **options):
         super().__init__(operations.runtime)

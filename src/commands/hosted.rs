@@ -81,11 +81,17 @@ fn percent_safe(s: &str) -> String {
 pub(crate) fn version_statements(
     table: &VersionTable,
     backend: Backend,
+    offline: bool,
     ops: Vec<VersionOp>,
 ) -> Vec<(String, Option<u64>, String)> {
     let name = percent_safe(&table.name);
     ops.into_iter()
         .map(|op| match op {
+            VersionOp::Insert(v) if offline => (
+                table.offline_insert_sql(backend, &v, crate::host::sqlalchemy_line()),
+                None,
+                String::new(),
+            ),
             VersionOp::Insert(v) => (table.insert_sql(backend, &v), None, String::new()),
             VersionOp::Update { from, to } => (
                 table.update_sql(backend, &from, &to),
@@ -144,20 +150,13 @@ impl HostedSession<'_> {
             }
             None => Vec::new(),
         };
-        // Offline, SQLAlchemy's MariaDB dialect cannot know that the server
-        // supports INSERT … RETURNING, so it writes none.
-        let backend = if self.offline {
-            Backend::new(backend.dialect, false)
-        } else {
-            backend
-        };
         Ok(StepSpec {
             revision,
             path: script.map(|s| s.path.clone()),
             upgrade,
             log,
             comment,
-            version_sql: version_statements(table, backend, ops),
+            version_sql: version_statements(table, backend, self.offline, ops),
             heads_after: rows.rows().to_vec(),
             audit,
         })

@@ -4,7 +4,7 @@ use super::database::Connected;
 use super::database::Offline;
 use super::hosted::{self, Plan};
 use super::{Catch, Failure, Global, Locking, Output, Project};
-use crate::db::{Backend, HistoryTable};
+use crate::db::HistoryTable;
 use crate::revision::RevisionMap;
 use crate::runtime::{stamp_steps, Heads, VersionOp};
 
@@ -219,11 +219,10 @@ fn offline(
             .map_err(|e| Failure::Crash(e.to_string()))?;
         for op in ops {
             let sql = match op {
-                // Offline, SQLAlchemy's MariaDB dialect cannot know that the
-                // server supports INSERT … RETURNING, so it writes none.
-                VersionOp::Insert(v) => ctx
-                    .table
-                    .insert_sql(Backend::new(ctx.backend.dialect, false), &v),
+                VersionOp::Insert(v) => {
+                    ctx.table
+                        .offline_insert_sql(ctx.backend, &v, crate::host::sqlalchemy_line())
+                }
                 VersionOp::Update { from, to } => ctx.table.update_sql(ctx.backend, &from, &to),
                 VersionOp::Delete(v) => ctx.table.delete_sql(ctx.backend, &v),
             };

@@ -108,6 +108,31 @@ impl VersionTable {
         sql
     }
 
+    /// The INSERT as `--sql` writes it with SQLAlchemy release `line`
+    /// (`(major, minor)`): offline the dialect knows no server, so whether it
+    /// adds RETURNING is that release's assumption (SQLite from 2.0, MariaDB
+    /// from 2.1; PostgreSQL always, MySQL never).
+    pub fn offline_insert_sql(
+        &self,
+        backend: impl Into<Backend>,
+        version: &str,
+        line: (u32, u32),
+    ) -> String {
+        let b = backend.into();
+        let returning = match (b.dialect, b.mariadb) {
+            (Dialect::Postgresql, _) => true,
+            (Dialect::Sqlite, _) => line >= (2, 0),
+            (Dialect::Mysql, true) => line >= (2, 1),
+            (Dialect::Mysql, false) => false,
+        };
+        if returning {
+            self.insert_sql(b, version)
+        } else {
+            let t = self.qualified_name(b);
+            format!("INSERT INTO {t} (version_num) VALUES ('{version}')")
+        }
+    }
+
     /// `UPDATE <table> SET version_num='<new>' WHERE <table>.version_num = '<old>'`.
     pub fn update_sql(&self, backend: impl Into<Backend>, old: &str, new: &str) -> String {
         let t = self.qualified_name(backend);

@@ -2,7 +2,8 @@
 //! by commands that must run env.py or a migration script.
 //!
 //! - `interpreter`: which Python (`--python`, `RETORT_PYTHON`, the user's
-//!   virtualenv, `python3` on `PATH`).
+//!   virtualenv, `python3` on `PATH`); `installed`: its SQLAlchemy's release
+//!   line, read from package metadata without starting it.
 //! - `child`: the child process and the conversation with it; the embedded
 //!   shim (`alembic/`, `python/retort/`) is handed to it at start.
 //! - `wire`: the values exchanged (Python's `marshal` format).
@@ -15,6 +16,7 @@
 mod authoring;
 mod bridge;
 mod child;
+mod installed;
 mod interpreter;
 mod session;
 mod wire;
@@ -26,5 +28,6 @@ pub use authoring::{
 };
 pub use bridge::logging_configured;
 pub use child::shutdown;
+pub use installed::{sqlalchemy_line, NEWEST_SQLALCHEMY};
 pub use interpreter::set_python;
 pub use session::{run_env, EnvRun, HostError, OptionValue, Session, SessionError, StepSpec};

@@ -74,6 +74,26 @@ pub fn host_venv() -> PathBuf {
     )
 }
 
+/// The SQLAlchemy release line of the host virtualenv, as the offline
+/// goldens' directories name it (`sa14`, `sa20`, `sa21`).
+pub fn host_sqlalchemy_line() -> String {
+    let python = host_venv().join("bin/python");
+    let out = Command::new(&python)
+        .args([
+            "-c",
+            "import sqlalchemy; print('sa' + ''.join(sqlalchemy.__version__.split('.')[:2]))",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    assert!(
+        out.status.success(),
+        "{} cannot import sqlalchemy: {}",
+        python.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// Whether Alembic's interpreter can import `module` (a DB driver).
 pub fn driver_available(alembic: &Path, module: &str) -> bool {
     let python = alembic.with_file_name("python");

@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import url as sa_url  # noqa: E402
+from sqlalchemy.engine.mock import MockConnection  # noqa: E402
 
 from alembic.migration import MigrationContext  # noqa: E402
 from alembic.operations import Operations as AlembicOperations  # noqa: E402
@@ -77,16 +78,23 @@ def run_alembic(fn, dialect_name, opts_extra):
     return statements(rec.writes), None
 
 
+class FakeImpl:
+    def __init__(self):
+        self.memo = {}
+
+
 class FakeContext:
     def __init__(self, opts):
         self.opts = opts
+        self.impl = FakeImpl()
 
 
 class FakeRuntime:
     def __init__(self, dialect_name, opts_extra):
         self.dialect = make_dialect(dialect_name)
         self.steps = []
-        self.bind = None
+        # as offline: what SQLAlchemy's events execute on the bind is written out
+        self.bind = MockConnection(self.dialect, lambda construct, *a, **kw: self.execute(construct))
         self.as_sql = True
         self.migration_context = FakeContext(dict(opts_extra))
 

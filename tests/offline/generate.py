@@ -9,8 +9,9 @@ temporary directory (exactly as tests/offline_goldens.rs does), runs a list
 of commands derived from the project's revision graph through the `alembic`
 next to this Python, and stores, per command, Alembic's stdout, exit code and
 (for a Python exception) the last line of stderr in
-tests/offline/goldens/<case>/<NN>.sql.  Nothing in the goldens is typed by
-hand; the whole directory is rewritten on every run.
+tests/offline/goldens/<line>/<case>/<NN>.sql, <line> being the installed
+SQLAlchemy's (sa14, sa20, sa21).  Nothing in the goldens is typed by hand;
+that line's directory is rewritten on every run.
 """
 
 import os
@@ -26,7 +27,12 @@ from alembic.script import ScriptDirectory
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "offline"
 FIXTURES = ROOT / "tests" / "fixtures" / "migrate"
-GOLDENS = HERE / "goldens"
+# One set of goldens per SQLAlchemy release line (sa14, sa20, sa21): the
+# line of the SQLAlchemy this Python imports.
+import sqlalchemy  # noqa: E402
+
+LINE = "sa" + "".join(sqlalchemy.__version__.split(".")[:2])
+GOLDENS = HERE / "goldens" / LINE
 ALEMBIC = Path(sys.executable).with_name("alembic")
 
 

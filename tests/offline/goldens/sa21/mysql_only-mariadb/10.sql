@@ -7,5 +7,5 @@ CREATE TABLE alembic_version (
 
 -- Running stamp_revision  -> 8c2d3e4f5a03
 
-INSERT INTO alembic_version (version_num) VALUES ('8c2d3e4f5a03');
+INSERT INTO alembic_version (version_num) VALUES ('8c2d3e4f5a03') RETURNING alembic_version.version_num;
 

@@ -18,7 +18,7 @@ CREATE TABLE articles (
 
 INSERT INTO articles (headline, state, body) VALUES ('Hello', 'live', 'First post'), ('Draft été', DEFAULT, NULL), ('Old', 'archived', '');
 
-INSERT INTO alembic_version (version_num) VALUES ('8c2d3e4f5a01');
+INSERT INTO alembic_version (version_num) VALUES ('8c2d3e4f5a01') RETURNING alembic_version.version_num;
 
 -- Running upgrade 8c2d3e4f5a01 -> 8c2d3e4f5a02
 

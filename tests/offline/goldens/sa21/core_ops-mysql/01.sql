@@ -17,7 +17,7 @@ CREATE TABLE accounts (
     score FLOAT, 
     avatar BLOB, 
     settings JSON, 
-    created_at DATETIME NOT NULL DEFAULT now(), 
+    created_at DATETIME NOT NULL DEFAULT (now()), 
     birth_date DATE, 
     plan VARCHAR(4) NOT NULL DEFAULT 'free', 
     login_count BIGINT NOT NULL DEFAULT 0, 
