@@ -9,4 +9,22 @@ import sqlalchemy.dialects.sqlite  # noqa: F401
 from . import context  # noqa: F401
 from . import op  # noqa: F401
 
-__version__ = "1.19.1"
+# The Alembic retort emulates: the newest it is tested against.
+EMULATED_VERSION = "1.20.1"
+
+
+def __getattr__(name):
+    # ``alembic.__version__`` is the installed Alembic's when the environment
+    # has one (scripts that check it see the version they were written
+    # against), else the version retort emulates.  Looked up on first use:
+    # reading package metadata costs start-up time most runs never need.
+    if name != "__version__":
+        raise AttributeError("module 'alembic' has no attribute %r" % name)
+    try:
+        from importlib import metadata
+
+        version = metadata.version("alembic")
+    except Exception:  # noqa: BLE001 - no Alembic installed (or no metadata)
+        version = EMULATED_VERSION
+    globals()["__version__"] = version
+    return version

@@ -16,6 +16,9 @@ wheels=$(mktemp -d)
 trap 'rm -rf "$wheels"' EXIT
 scripts/check-packaging.sh "$wheels"
 scripts/python-matrix.sh --wheel "$wheels" trixie bookworm
+# The parity suites on the older SQLAlchemy lines (2.0 and 1.4, each with the
+# newest Alembic that supports it); the main run below is on 2.1.
+scripts/sqla-matrix.sh sa20 sa14
 
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --no-fail-fast --failure-output final

@@ -200,3 +200,54 @@ fn an_old_interpreter_is_refused_by_version() {
         text(&out)
     );
 }
+
+/// The version real Alembic reports in `venv` (run outside the repository,
+/// whose `alembic/` is retort's shim).
+fn real_alembic_version(venv: &Path) -> String {
+    let out = Command::new(venv.join("bin/python"))
+        .args(["-c", "import alembic; print(alembic.__version__)"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// What `alembic.__version__` says inside env.py under retort, with `python`.
+fn version_seen_by_env_py(python: &Path) -> String {
+    let ex = example();
+    let env_py = ex.project.join("alembic/env.py");
+    let mut source = std::fs::read_to_string(&env_py).expect("read env.py");
+    source.push_str("\nimport alembic as _a\nprint('ALEMBIC_VERSION', _a.__version__)\n");
+    std::fs::write(&env_py, source).expect("write env.py");
+    let python = python.to_string_lossy();
+    let out = retort(&ex, &["--python", &python, "upgrade", "head"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("ALEMBIC_VERSION "))
+        .unwrap_or_else(|| panic!("env.py printed no version\n{}", text(&out)))
+        .to_string()
+}
+
+#[test]
+fn alembic_version_is_the_installed_alembics_else_the_emulated_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (with_alembic, newest) = (root.join(".venv-sa14"), root.join(".venv"));
+    if !with_alembic.join("bin/alembic").is_file() || !newest.join("bin/alembic").is_file() {
+        skip("alembic.__version__: .venv-sa14 or .venv missing (run scripts/dev-env.sh)");
+        return;
+    }
+    // An environment with Alembic installed: its version.
+    assert_eq!(
+        version_seen_by_env_py(&with_alembic.join("bin/python")),
+        real_alembic_version(&with_alembic)
+    );
+    // SQLAlchemy only (the host virtualenv): the newest Alembic retort is
+    // tested against, i.e. the one the parity tests pin.
+    assert_eq!(
+        version_seen_by_env_py(&host_venv().join("bin/python")),
+        real_alembic_version(&newest)
+    );
+}

@@ -79,6 +79,8 @@ fn run_command(cli: Cli) -> i32 {
     if let Some(python) = &cli.python {
         crate::host::set_python(python.clone());
     }
+    // URLs are read by the rules of the SQLAlchemy scripts would run on.
+    crate::db::set_sqlalchemy_line(crate::host::sqlalchemy_line);
     let mut out = Output::new(cli.quiet);
     let global = Global {
         config: ConfigSource {

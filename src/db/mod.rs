@@ -42,7 +42,9 @@ pub use sqlite_reflect::{
     ReflectedUnique, SqliteTable,
 };
 pub use sqlite_sql::{ParsedCheck, TableOptions};
-pub use url::{seconds, Backend, ConnectOptions, DbUrl, Dialect, CONNECT_ARGS_KEY};
+pub use url::{
+    seconds, set_sqlalchemy_line, Backend, ConnectOptions, DbUrl, Dialect, CONNECT_ARGS_KEY,
+};
 pub use version_table::VersionTable;
 
 #[cfg(test)]

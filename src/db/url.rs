@@ -4,7 +4,8 @@
 //! would interpret it.
 //!
 //! Parsing is SQLAlchemy's, quirks included: only the user name and password
-//! are percent-decoded (not the host, not the database); the query string is
+//! are percent-decoded (not the host; the database from SQLAlchemy 2.1 on,
+//! see [`set_sqlalchemy_line`]); the query string is
 //! decoded like `urllib.parse.parse_qsl` (blank values dropped, `+` is a
 //! space); a password runs up to the first `@` and may contain `/` and `:`.
 
@@ -20,6 +21,24 @@ use sqlx::sqlite::SqliteConnectOptions;
 
 use super::tls::{MyKwargs, MyTls, PgTls, PgTlsInput, Retry};
 use super::DbError;
+
+/// Where the SQLAlchemy release line of the user's environment comes from
+/// (the host layer reads it from package metadata).  SQLAlchemy 2.1 decodes
+/// the database part of a URL and encodes it again when rendering; 2.0 and
+/// 1.4 take it as written.  Asked only when a database name has a character
+/// the two treat differently.
+static SQLALCHEMY_LINE: std::sync::OnceLock<fn() -> (u32, u32)> = std::sync::OnceLock::new();
+
+/// Names the function that gives the environment's SQLAlchemy line; without
+/// one the newest line's rules apply.
+pub fn set_sqlalchemy_line(line: fn() -> (u32, u32)) {
+    let _ = SQLALCHEMY_LINE.set(line);
+}
+
+/// Whether the database part of a URL is percent-encoded (SQLAlchemy 2.1+).
+fn database_is_encoded() -> bool {
+    SQLALCHEMY_LINE.get().is_none_or(|line| line() >= (2, 1))
+}
 
 /// The database families retort talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -231,6 +250,9 @@ impl UrlParts {
             query = parse_qsl(&after[..end]);
         }
 
+        if database.as_deref().is_some_and(|d| d.contains('%')) && database_is_encoded() {
+            database = database.as_deref().map(py_unquote);
+        }
         let mut parts = UrlParts {
             drivername,
             username: username.map(py_unquote),
@@ -287,7 +309,14 @@ impl UrlParts {
         }
         if let Some(database) = &self.database {
             s.push('/');
-            s += database;
+            let plain = database
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-~ +/".contains(&b));
+            if plain || !database_is_encoded() {
+                s += database;
+            } else {
+                s += &py_quote(database, b" +/");
+            }
         }
         if !self.query.is_empty() {
             let mut keys: Vec<&str> = Vec::new();
