@@ -30,6 +30,7 @@ mod tls;
 mod url;
 mod version_table;
 
+pub use crate::backend::{Backend, Dialect};
 pub use audit::{HistoryRow, HistoryTable, HISTORY_TABLE};
 pub use conn::Db;
 pub use error::DbError;
@@ -42,7 +43,7 @@ pub use sqlite_reflect::{
     ReflectedUnique, SqliteTable,
 };
 pub use sqlite_sql::{ParsedCheck, TableOptions};
-pub use url::{seconds, Backend, ConnectOptions, DbUrl, Dialect, CONNECT_ARGS_KEY};
+pub use url::{seconds, ConnectOptions, DbUrl, CONNECT_ARGS_KEY};
 pub use version_table::VersionTable;
 
 #[cfg(test)]
