@@ -2,6 +2,7 @@
 //!
 //! Layers (arrows point down): `cli` → `commands` → `verify` → {`config`, `script`, `revision`, `db`}.
 
+mod backend;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -6,8 +6,8 @@
 //! Autogenerate and `check` must never see it: [`HISTORY_TABLE`] is the one
 //! place its name is spelled.
 
-use super::quote::quote_identifier;
 use super::{Backend, Db, DbError, Dialect, VersionTable};
+use crate::ddl::quote_identifier;
 
 /// The side table's name.
 pub const HISTORY_TABLE: &str = "retort_history";

@@ -20,8 +20,6 @@ mod conn;
 mod error;
 mod lock;
 mod outcome;
-mod quote;
-mod reserved;
 mod schema_dump;
 mod sqlite_direct;
 mod sqlite_reflect;
@@ -30,21 +28,15 @@ mod tls;
 mod url;
 mod version_table;
 
+pub use crate::backend::{Backend, Dialect};
 pub use audit::{HistoryRow, HistoryTable, HISTORY_TABLE};
 pub use conn::Db;
 pub use error::DbError;
 pub use lock::{waiting_notice, MigrationLock};
 pub use outcome::{Cell, Outcome};
-pub use quote::{quote_identifier, requires_quotes};
 pub use schema_dump::{canonical_sqlite_ddl, ColumnDump, SchemaDump, TableDump};
-pub use sqlite_reflect::{
-    ReflectError, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey,
-    ReflectedUnique, SqliteTable,
-};
-pub use sqlite_sql::{ParsedCheck, TableOptions};
-pub use url::{
-    seconds, set_sqlalchemy_line, Backend, ConnectOptions, DbUrl, Dialect, CONNECT_ARGS_KEY,
-};
+pub use sqlite_reflect::ReflectError;
+pub use url::{seconds, set_sqlalchemy_line, ConnectOptions, DbUrl, CONNECT_ARGS_KEY};
 pub use version_table::VersionTable;
 
 #[cfg(test)]

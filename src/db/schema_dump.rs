@@ -13,9 +13,9 @@
 
 use std::collections::BTreeMap;
 
-use super::quote::force_quote;
 use super::sqlite_reflect::ReflectError;
 use super::{Db, DbError, Dialect};
+use crate::ddl::force_quote;
 
 /// One database's schema and data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -10,9 +10,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use super::quote::quote_identifier;
 use super::url::UrlParts;
-use super::{reserved, Backend, DbUrl, Dialect, VersionTable};
+use super::{Backend, DbUrl, Dialect, VersionTable};
+use crate::ddl::{quote_identifier, reserved_words};
 
 const SCRIPT: &str = r#"
 import sys
@@ -322,10 +322,18 @@ fn identifiers_quote_like_sqlalchemy() {
 #[test]
 fn reserved_words_match_sqlalchemy() {
     let lists = [
-        ("postgresql", "0", reserved::POSTGRESQL),
-        ("sqlite", "0", reserved::SQLITE),
-        ("mysql", "0", reserved::MYSQL),
-        ("mysql", "1", reserved::MARIADB),
+        (
+            "postgresql",
+            "0",
+            reserved_words(Dialect::Postgresql.into()),
+        ),
+        ("sqlite", "0", reserved_words(Dialect::Sqlite.into())),
+        ("mysql", "0", reserved_words(Dialect::Mysql.into())),
+        (
+            "mysql",
+            "1",
+            reserved_words(Backend::new(Dialect::Mysql, true)),
+        ),
     ];
     let requests: Vec<String> = lists
         .iter()

@@ -11,74 +11,12 @@
 
 use super::conn::Db;
 use super::outcome::Cell;
-use super::sqlite_sql::{self, ParsedCheck, TableOptions};
+use super::sqlite_sql;
 use super::DbError;
-
-/// A column as `get_columns` reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReflectedColumn {
-    pub name: String,
-    /// The declared type, upper-cased (`GENERATED ALWAYS` removed for
-    /// computed columns).
-    pub type_: String,
-    pub nullable: bool,
-    /// `dflt_value` as SQLite keeps it (`'0'`, `CURRENT_TIMESTAMP`, `10`).
-    pub default: Option<String>,
-    /// Position in the primary key, from 1; 0 when not part of it.
-    pub primary_key: i64,
-    /// `GENERATED ALWAYS AS (sqltext)`, and whether it is STORED.
-    pub computed: Option<(String, bool)>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReflectedPrimaryKey {
-    pub name: Option<String>,
-    pub columns: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReflectedForeignKey {
-    pub name: Option<String>,
-    pub columns: Vec<String>,
-    pub referred_schema: Option<String>,
-    pub referred_table: String,
-    pub referred_columns: Vec<String>,
-    pub ondelete: Option<String>,
-    pub onupdate: Option<String>,
-    pub deferrable: Option<bool>,
-    pub initially: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReflectedIndex {
-    pub name: String,
-    pub columns: Vec<String>,
-    pub unique: bool,
-    /// The predicate of a partial index (`sqlite_where`).
-    pub where_: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReflectedUnique {
-    pub name: Option<String>,
-    pub columns: Vec<String>,
-}
-
-/// Everything the inspector reports for one table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SqliteTable {
-    pub name: String,
-    pub schema: Option<String>,
-    pub columns: Vec<ReflectedColumn>,
-    pub primary_key: ReflectedPrimaryKey,
-    pub foreign_keys: Vec<ReflectedForeignKey>,
-    /// Indexes other than SQLite's automatic ones, by name; expression
-    /// indexes are left out (SQLAlchemy skips them with a warning).
-    pub indexes: Vec<ReflectedIndex>,
-    pub unique_constraints: Vec<ReflectedUnique>,
-    pub check_constraints: Vec<ParsedCheck>,
-    pub options: TableOptions,
-}
+use crate::ddl::{
+    ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey, ReflectedUnique,
+    SqliteTable,
+};
 
 /// Why a table could not be reflected.
 #[derive(Debug, thiserror::Error)]

@@ -11,6 +11,8 @@
 //! exactly as they do under Alembic.  Matching works on `char`s: Python's
 //! `\s` and `\w` are Unicode-aware.
 
+use crate::ddl::{ParsedCheck, TableOptions};
+
 /// A cursor over the statement text.
 struct Text {
     c: Vec<char>,
@@ -457,13 +459,6 @@ fn inline_unique(t: &Text, i: usize) -> Option<(String, usize)> {
     tail(after).map(|end| (t.slice(k, word_end), end))
 }
 
-/// A `CHECK` constraint as `get_check_constraints` parses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedCheck {
-    pub name: Option<String>,
-    pub sqltext: String,
-}
-
 /// Every `[CONSTRAINT name] CHECK (...)`, sorted by name with unnamed ones
 /// last, as SQLAlchemy returns them.
 pub fn check_constraints(table_sql: &str) -> Vec<ParsedCheck> {
@@ -598,13 +593,6 @@ pub fn partial_index_predicate(index_sql: &str) -> Option<String> {
         }
         (end > j).then(|| t.slice(j, end))
     })
-}
-
-/// `WITHOUT ROWID` and `STRICT` after the closing parenthesis.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TableOptions {
-    pub without_rowid: bool,
-    pub strict: bool,
 }
 
 pub fn table_options(table_sql: &str) -> TableOptions {

@@ -7,8 +7,8 @@
 //! when `version_table_pk` is set.  Row values are literal, unescaped
 //! (`literal_column("'%s'" % version)`), as in `HeadMaintainer`.
 
-use super::quote::{force_quote, quote_identifier};
 use super::{Backend, Db, DbError, Dialect};
+use crate::ddl::{force_quote, quote_identifier};
 
 /// The version table as configured by `context.configure(version_table=…,
 /// version_table_schema=…, version_table_pk=…)`.

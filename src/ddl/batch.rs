@@ -13,11 +13,13 @@
 //! column) only come after the table has been rebuilt.
 
 use super::batch_table::ApplyBatch;
+use super::dialect::{self, Dialect};
 use super::ir::*;
-use super::render::{render, R};
+use super::reflected::SqliteTable;
+use super::render::R;
 use super::sqlite_reflected::reflected_table;
 use super::{DdlError, RenderOptions};
-use crate::db::{Backend, Dialect, SqliteTable};
+use crate::backend::Backend;
 
 /// The Python exception a batch raises (Alembic's, or SQLAlchemy's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +151,7 @@ pub(super) enum Entry<'a> {
 }
 
 impl Entry<'_> {
-    fn is_column_or_index(&self) -> bool {
+    pub(super) fn is_column_or_index(&self) -> bool {
         matches!(
             self,
             Entry::AddColumn { .. } | Entry::CreateIndex(_) | Entry::DropIndex(_)
@@ -226,28 +228,9 @@ fn entries(steps: &[BatchStep]) -> Result<Vec<Entry<'_>>, BatchError> {
     Ok(out)
 }
 
-/// SQLite's `requires_recreate_in_batch`: anything but adding columns
-/// (without an expression default or a stored computed value) and indexes.
-fn requires_recreate(backend: Backend, entries: &[Entry<'_>]) -> bool {
-    if backend.dialect != Dialect::Sqlite {
-        return false;
-    }
-    entries.iter().any(|e| match e {
-        Entry::AddColumn { add, extras } => {
-            extras.default_is_expression
-                || add
-                    .column
-                    .computed
-                    .as_ref()
-                    .is_some_and(|c| c.persisted == Some(true))
-        }
-        other => !other.is_column_or_index(),
-    })
-}
-
-fn should_recreate(batch: &Batch, backend: Backend, entries: &[Entry<'_>]) -> bool {
+fn should_recreate(batch: &Batch, d: &dyn Dialect, entries: &[Entry<'_>]) -> bool {
     match batch.recreate {
-        Recreate::Auto => requires_recreate(backend, entries),
+        Recreate::Auto => d.requires_recreate_in_batch(entries),
         Recreate::Always => true,
         Recreate::Never => false,
     }
@@ -260,13 +243,13 @@ pub fn batch_needs_reflection(batch: &Batch, backend: Backend) -> bool {
         return false;
     }
     match entries(&batch.ops) {
-        Ok(list) => should_recreate(batch, backend, &list),
+        Ok(list) => should_recreate(batch, dialect::of(backend), &list),
         Err(_) => false,
     }
 }
 
 /// Alembic's refusal to reflect in `--sql` mode.
-fn offline_reflection_error(batch: &Batch, backend: Backend) -> BatchError {
+fn offline_reflection_error(batch: &Batch, d: &dyn Dialect) -> BatchError {
     BatchError::new(
         BatchErrorKind::Command,
         format!(
@@ -275,7 +258,8 @@ fn offline_reflection_error(batch: &Batch, backend: Backend) -> BatchError {
              batch SQL migration script using table \"move and copy\", a complete Table object \
              should be passed to the \"copy_from\" argument of the batch_alter_table() method so \
              that table reflection can be skipped.",
-            backend.dialect, batch.table.name
+            d.name(),
+            batch.table.name
         ),
     )
 }
@@ -288,6 +272,10 @@ pub fn plan_batch(
     backend: Backend,
     opts: RenderOptions,
 ) -> BatchPlan {
+    plan(batch, reflected, &R::new(backend, opts))
+}
+
+fn plan(batch: &Batch, reflected: Option<&SqliteTable>, r: &R) -> BatchPlan {
     let list = match entries(&batch.ops) {
         Ok(list) => list,
         Err(e) => return BatchPlan::failed(e),
@@ -297,7 +285,7 @@ pub fn plan_batch(
     for (i, entry) in list.iter().enumerate() {
         if let Entry::AddColumn { extras, .. } = entry {
             let placed = extras.insert_before.is_some() || extras.insert_after.is_some();
-            if placed && !should_recreate(batch, backend, &list[..i]) {
+            if placed && !should_recreate(batch, r.d, &list[..i]) {
                 return BatchPlan::failed(BatchError::new(
                     BatchErrorKind::Command,
                     "Can't specify insert_before or insert_after when using ALTER; please \
@@ -306,16 +294,16 @@ pub fn plan_batch(
             }
         }
     }
-    if !should_recreate(batch, backend, &list) {
-        return plan_alters(batch, backend, opts);
+    if !should_recreate(batch, r.d, &list) {
+        return plan_alters(batch, r);
     }
-    if backend.dialect != Dialect::Sqlite {
+    if !r.d.batch_move_and_copy() {
         return BatchPlan::failed(BatchError::new(
             BatchErrorKind::NotImplemented,
             format!(
                 "retort cannot rebuild a table with batch mode's move-and-copy on {} yet \
                  (recreate=\"always\"); it does so on SQLite",
-                backend.dialect
+                r.d.name()
             ),
         ));
     }
@@ -327,13 +315,9 @@ pub fn plan_batch(
                 Err(e) => return BatchPlan::failed(e),
             }
         }
-        (None, None) => return BatchPlan::failed(offline_reflection_error(batch, backend)),
+        (None, None) => return BatchPlan::failed(offline_reflection_error(batch, r.d)),
     };
-    let r = R {
-        b: backend,
-        o: opts,
-    };
-    let mut apply = ApplyBatch::new(&r, table, batch, reflected);
+    let mut apply = ApplyBatch::new(r, table, batch, reflected);
     for entry in &list {
         if let Err(e) = apply.apply(entry) {
             return BatchPlan::failed(e);
@@ -345,10 +329,10 @@ pub fn plan_batch(
 /// The batch run as ALTERs, one operation after the other; an operation
 /// that cannot be rendered stops the batch there, after the statements
 /// Alembic would have run before raising.
-fn plan_alters(batch: &Batch, backend: Backend, opts: RenderOptions) -> BatchPlan {
+fn plan_alters(batch: &Batch, r: &R) -> BatchPlan {
     let mut plan = BatchPlan::default();
     for step in &batch.ops {
-        match render(&step.op, backend, opts) {
+        match r.render(&step.op) {
             Ok(statements) => plan.before.extend(statements),
             Err(e) => {
                 // An added column goes in before its constraints are refused.
@@ -356,9 +340,7 @@ fn plan_alters(batch: &Batch, backend: Backend, opts: RenderOptions) -> BatchPla
                     let mut bare = (**add).clone();
                     bare.constraints.clear();
                     bare.indexes.clear();
-                    if let Ok(statements) =
-                        render(&Operation::AddColumn(Box::new(bare)), backend, opts)
-                    {
+                    if let Ok(statements) = r.render(&Operation::AddColumn(Box::new(bare))) {
                         plan.before.extend(statements);
                     }
                 }
@@ -372,12 +354,8 @@ fn plan_alters(batch: &Batch, backend: Backend, opts: RenderOptions) -> BatchPla
 
 /// `render` of a batch operation: the plan flattened, reflection refused
 /// (an offline run has no table to reflect; `copy_from` stands in for it).
-pub(super) fn render_batch(
-    batch: &Batch,
-    backend: Backend,
-    opts: RenderOptions,
-) -> Result<Vec<String>, DdlError> {
-    plan_batch(batch, None, backend, opts)
+pub(super) fn render_batch(batch: &Batch, r: &R) -> Result<Vec<String>, DdlError> {
+    plan(batch, None, r)
         .into_statements()
         .map_err(|e| DdlError::Compile(e.message))
 }
@@ -385,6 +363,7 @@ pub(super) fn render_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::Dialect;
 
     fn batch(json: &str) -> Batch {
         match serde_json::from_str::<Operation>(json).expect("batch IR") {

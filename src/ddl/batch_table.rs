@@ -9,7 +9,7 @@
 
 use super::batch::{BatchError, BatchErrorKind, BatchPlan, Entry};
 use super::ir::*;
-use super::render::{render, R};
+use super::render::R;
 use super::sqlite_reflected::{ir_affinity, null_type_error};
 
 /// One column of the new table.
@@ -719,7 +719,7 @@ impl<'r> ApplyBatch<'r> {
             table: temp_ref,
             new_name: self.table.name.clone(),
         };
-        match render(&rename, self.r.b, self.r.o) {
+        match self.r.render(&rename) {
             Ok(statements) => plan.after.extend(statements),
             Err(e) => {
                 plan.error = Some(e.into());

@@ -8,28 +8,38 @@
 //! conventions); the layout of each statement, identifier quoting,
 //! SERIAL / AUTO_INCREMENT, per-dialect ALTER syntax, constraint clauses and
 //! PostgreSQL `CREATE TYPE` are decided here (`render.rs` for what the
-//! dialects share, `postgresql.rs`, `mysql.rs`, `sqlite.rs` for the rest).
+//! dialects share, the `Dialect` trait in `dialect/` for what differs, one
+//! folder under `dialect/` per dialect).
 //!
 //! `batch_alter_table` is planned by `batch.rs`: ALTERs, or SQLite's
 //! move-and-copy rebuild (`batch_table.rs`) of a table given as
-//! `copy_from` or reflected by `db` (`sqlite_reflected.rs` turns that into
-//! the table SQLAlchemy would build, `naming.rs` names what has no name).
+//! `copy_from` or reflected by `db` into a [`SqliteTable`]
+//! (`sqlite_reflected.rs` turns that into the table SQLAlchemy would build,
+//! `naming.rs` names what has no name).
+//!
+//! Nothing here imports `db`: `db` takes quoting ([`quote_identifier`]) and
+//! the shape of a reflected table from here.
 
 mod batch;
 mod batch_table;
+mod dialect;
 mod ir;
-mod mysql;
 mod naming;
-mod postgresql;
+mod quote;
+mod reflected;
 mod render;
-mod sqlite;
 mod sqlite_reflected;
 
 pub use batch::{batch_needs_reflection, plan_batch, BatchError, BatchErrorKind, BatchPlan};
 pub use ir::*;
+pub use quote::{force_quote, quote_identifier, requires_quotes, reserved_words};
+pub use reflected::{
+    ParsedCheck, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedPrimaryKey,
+    ReflectedUnique, SqliteTable, TableOptions,
+};
 pub use render::{render, string_literal, RenderOptions};
 
-use crate::db::Backend;
+use crate::backend::Backend;
 
 /// Why an operation cannot be rendered.  The messages are Alembic's or
 /// SQLAlchemy's where they have one.
@@ -64,7 +74,7 @@ pub fn render_json_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Dialect;
+    use crate::backend::Dialect;
 
     fn all() -> [Backend; 4] {
         [

@@ -1,9 +1,10 @@
 //! What the dialects share: quoting, table names, constraint clauses,
 //! `CREATE TABLE` layout, and the dispatch of each operation to its dialect.
 
+use super::dialect::{self, Dialect};
 use super::ir::*;
-use super::DdlError;
-use crate::db::{quote_identifier, Backend, Dialect};
+use super::{quote, DdlError};
+use crate::backend::Backend;
 
 /// How string literals (comments, enum labels) are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,10 +26,10 @@ impl RenderOptions {
     /// As Alembic prints with `--sql` (SQLAlchemy's default dialects:
     /// psycopg2, mysqlclient, pysqlite).
     pub fn offline(backend: Backend) -> RenderOptions {
-        let sqlite = backend.dialect == Dialect::Sqlite;
+        let d = dialect::of(backend);
         RenderOptions {
-            percent_escape: !sqlite,
-            backslash_escape: !sqlite,
+            percent_escape: d.double_percents(),
+            backslash_escape: d.backslash_escapes(false),
             mariadb_options: backend.mariadb,
         }
     }
@@ -38,7 +39,7 @@ impl RenderOptions {
     pub fn online(backend: Backend) -> RenderOptions {
         RenderOptions {
             percent_escape: false,
-            backslash_escape: backend.dialect == Dialect::Mysql,
+            backslash_escape: dialect::of(backend).backslash_escapes(true),
             mariadb_options: backend.mariadb,
         }
     }
@@ -62,90 +63,12 @@ pub fn render(
     backend: Backend,
     opts: RenderOptions,
 ) -> Result<Vec<String>, DdlError> {
-    let r = R {
-        b: backend,
-        o: opts,
-    };
-    let mut out = Vec::new();
-    match op {
-        Operation::CreateTable {
-            table,
-            if_not_exists,
-            enums,
-        } => r.create_table(table, if_not_exists.unwrap_or(false), enums, &mut out)?,
-        Operation::DropTable { table, if_exists } => out.push(format!(
-            "DROP TABLE {}{}",
-            if if_exists.unwrap_or(false) {
-                "IF EXISTS "
-            } else {
-                ""
-            },
-            r.table(table)
-        )),
-        Operation::RenameTable { table, new_name } => {
-            let new = match r.b.dialect {
-                Dialect::Mysql => r.alembic_table(&TableRef {
-                    name: new_name.clone(),
-                    schema: table.schema.clone(),
-                }),
-                Dialect::Postgresql | Dialect::Sqlite => r.q(new_name),
-            };
-            out.push(format!(
-                "ALTER TABLE {} RENAME TO {new}",
-                r.alembic_table(table)
-            ));
-        }
-        Operation::CreateTableComment { table, comment } => {
-            out.push(r.set_table_comment(table, comment.as_deref()))
-        }
-        Operation::DropTableComment { table } => out.push(r.set_table_comment(table, None)),
-        Operation::AddColumn(add) => r.add_column(add, &mut out)?,
-        Operation::DropColumn {
-            table,
-            column,
-            if_exists,
-        } => out.push(format!(
-            "ALTER TABLE {} DROP COLUMN {}{}",
-            r.alembic_table(table),
-            if if_exists.unwrap_or(false) {
-                "IF EXISTS "
-            } else {
-                ""
-            },
-            r.q(column)
-        )),
-        Operation::AlterColumn(alter) => match r.b.dialect {
-            Dialect::Postgresql => r.pg_alter_column(alter, &mut out)?,
-            Dialect::Mysql => r.mysql_alter_column(alter, &mut out)?,
-            Dialect::Sqlite => r.generic_alter_column(alter, &mut out)?,
-        },
-        Operation::AddConstraint { constraint } => r.add_constraint(constraint, &mut out)?,
-        Operation::DropConstraint {
-            name,
-            table,
-            type_,
-            if_exists,
-        } => out.push(r.drop_constraint(
-            name.as_deref(),
-            table,
-            type_.as_deref(),
-            if_exists.unwrap_or(false),
-        )?),
-        Operation::CreateIndex {
-            index,
-            if_not_exists,
-        } => out.push(r.create_index(index, if_not_exists.unwrap_or(false))?),
-        Operation::DropIndex { index, if_exists } => {
-            out.push(r.drop_index(index, if_exists.unwrap_or(false))?)
-        }
-        Operation::Batch(batch) => out = super::batch::render_batch(batch, backend, opts)?,
-    }
-    Ok(out)
+    R::new(backend, opts).render(op)
 }
 
-/// The renderer for one backend.
+/// The renderer for one backend: its dialect and how literals are written.
 pub(super) struct R {
-    pub b: Backend,
+    pub d: &'static dyn Dialect,
     pub o: RenderOptions,
 }
 
@@ -160,8 +83,84 @@ pub(super) struct ColumnCtx {
 }
 
 impl R {
+    pub fn new(backend: Backend, opts: RenderOptions) -> R {
+        R {
+            d: dialect::of(backend),
+            o: opts,
+        }
+    }
+
+    /// One operation's statements.
+    pub fn render(&self, op: &Operation) -> Result<Vec<String>, DdlError> {
+        let mut out = Vec::new();
+        match op {
+            Operation::CreateTable {
+                table,
+                if_not_exists,
+                enums,
+            } => self.create_table(table, if_not_exists.unwrap_or(false), enums, &mut out)?,
+            Operation::DropTable { table, if_exists } => out.push(format!(
+                "DROP TABLE {}{}",
+                if if_exists.unwrap_or(false) {
+                    "IF EXISTS "
+                } else {
+                    ""
+                },
+                self.table(table)
+            )),
+            Operation::RenameTable { table, new_name } => out.push(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                self.alembic_table(table),
+                self.d.renamed_table(self, table, new_name)
+            )),
+            Operation::CreateTableComment { table, comment } => {
+                out.push(self.d.set_table_comment(self, table, comment.as_deref()))
+            }
+            Operation::DropTableComment { table } => {
+                out.push(self.d.set_table_comment(self, table, None))
+            }
+            Operation::AddColumn(add) => self.add_column(add, &mut out)?,
+            Operation::DropColumn {
+                table,
+                column,
+                if_exists,
+            } => out.push(format!(
+                "ALTER TABLE {} DROP COLUMN {}{}",
+                self.alembic_table(table),
+                if if_exists.unwrap_or(false) {
+                    "IF EXISTS "
+                } else {
+                    ""
+                },
+                self.q(column)
+            )),
+            Operation::AlterColumn(alter) => self.d.alter_column(self, alter, &mut out)?,
+            Operation::AddConstraint { constraint } => self.add_constraint(constraint, &mut out)?,
+            Operation::DropConstraint {
+                name,
+                table,
+                type_,
+                if_exists,
+            } => out.push(self.drop_constraint(
+                name.as_deref(),
+                table,
+                type_.as_deref(),
+                if_exists.unwrap_or(false),
+            )?),
+            Operation::CreateIndex {
+                index,
+                if_not_exists,
+            } => out.push(self.create_index(index, if_not_exists.unwrap_or(false))?),
+            Operation::DropIndex { index, if_exists } => {
+                out.push(self.drop_index(index, if_exists.unwrap_or(false))?)
+            }
+            Operation::Batch(batch) => out = super::batch::render_batch(batch, self)?,
+        }
+        Ok(out)
+    }
+
     pub fn q(&self, name: &str) -> String {
-        quote_identifier(name, self.b)
+        quote::quote(name, self.d)
     }
 
     pub fn lit(&self, value: &str) -> String {
@@ -187,7 +186,16 @@ impl R {
         }
     }
 
-    fn cols(&self, names: &[String]) -> String {
+    /// A name (quoted) in the table's schema: SQLite's index names, and
+    /// what `DROP INDEX` names by default.
+    pub fn in_schema(&self, name: &str, table: &TableRef) -> String {
+        match table.schema.as_deref() {
+            Some(s) if !s.is_empty() => format!("{}.{name}", self.q(s)),
+            _ => name.to_string(),
+        }
+    }
+
+    pub fn cols(&self, names: &[String]) -> String {
         names
             .iter()
             .map(|n| self.q(n))
@@ -195,18 +203,10 @@ impl R {
             .join(", ")
     }
 
-    fn supports_alter(&self) -> bool {
-        self.b.dialect != Dialect::Sqlite
-    }
-
     // ------------------------------------------------------------ columns
 
     pub fn column_spec(&self, col: &Column, ctx: &ColumnCtx) -> Result<String, DdlError> {
-        let mut spec = match self.b.dialect {
-            Dialect::Postgresql => self.pg_column_spec(col, ctx)?,
-            Dialect::Mysql => self.mysql_column_spec(col, ctx),
-            Dialect::Sqlite => self.sqlite_column_spec(col, ctx)?,
-        };
+        let mut spec = self.d.column_spec(self, col, ctx)?;
         let inline: Vec<String> = col
             .constraints
             .iter()
@@ -217,26 +217,6 @@ impl R {
             spec.push_str(&inline.join(" "));
         }
         Ok(spec)
-    }
-
-    pub fn computed(&self, c: &Computed) -> Result<String, DdlError> {
-        if self.b.dialect == Dialect::Postgresql {
-            if c.persisted == Some(false) {
-                return Err(DdlError::Compile(
-                    "PostrgreSQL computed columns do not support 'virtual' persistence; set the \
-                     'persisted' flag to None or True for PostgreSQL support."
-                        .into(),
-                ));
-            }
-            return Ok(format!("GENERATED ALWAYS AS ({}) STORED", c.sqltext));
-        }
-        let mut text = format!("GENERATED ALWAYS AS ({})", c.sqltext);
-        match c.persisted {
-            Some(true) => text.push_str(" STORED"),
-            Some(false) => text.push_str(" VIRTUAL"),
-            None => {}
-        }
-        Ok(text)
     }
 
     pub fn identity_options(&self, i: &Identity) -> String {
@@ -302,13 +282,6 @@ impl R {
         }
     }
 
-    fn include(&self, c: &Constraint) -> String {
-        if self.b.dialect != Dialect::Postgresql || c.include.is_empty() {
-            return String::new();
-        }
-        format!(" INCLUDE ({})", self.cols(&c.include))
-    }
-
     /// The clause of a constraint inside `CREATE TABLE` or after
     /// `ALTER TABLE … ADD`; `None` when the dialect leaves it out.
     /// `pk_order` gives a primary key's columns in rendering order.
@@ -317,7 +290,6 @@ impl R {
         c: &Constraint,
         pk_order: Option<&[String]>,
     ) -> Result<Option<String>, DdlError> {
-        let pg = self.b.dialect == Dialect::Postgresql;
         let text = match c.kind {
             ConstraintKind::PrimaryKey => {
                 if c.columns.is_empty() {
@@ -325,30 +297,22 @@ impl R {
                 }
                 let cols = pk_order.unwrap_or(&c.columns);
                 let mut t = format!("{}PRIMARY KEY ({})", self.preamble(c), self.cols(cols));
-                t.push_str(&self.include(c));
+                t.push_str(&self.d.define_include(self, c));
                 t.push_str(&self.deferrability(c));
-                if self.b.dialect == Dialect::Mysql {
-                    if let Some(u) = &c.using {
-                        t.push_str(&format!(" USING {}", self.q(u)));
-                    }
-                }
+                t.push_str(&self.d.primary_key_using(self, c));
                 t
             }
             ConstraintKind::Unique => {
                 if c.columns.is_empty() {
                     return Ok(Some(String::new()));
                 }
-                let distinct = match (pg, c.nulls_not_distinct) {
-                    (true, Some(true)) => "NULLS NOT DISTINCT ",
-                    (true, Some(false)) => "NULLS DISTINCT ",
-                    _ => "",
-                };
+                let distinct = self.d.unique_nulls_distinct(c);
                 let mut t = format!(
                     "{}UNIQUE {distinct}({})",
                     self.preamble(c),
                     self.cols(&c.columns)
                 );
-                t.push_str(&self.include(c));
+                t.push_str(&self.d.define_include(self, c));
                 t.push_str(&self.deferrability(c));
                 t
             }
@@ -356,13 +320,8 @@ impl R {
                 let remote = c.ref_table.as_ref().ok_or_else(|| {
                     DdlError::Compile("foreign key without a referred table".into())
                 })?;
-                let remote_name = if self.b.dialect == Dialect::Sqlite {
-                    if c.local_schema != remote.schema {
-                        return Ok(None);
-                    }
-                    self.q(&remote.name)
-                } else {
-                    self.table(remote)
+                let Some(remote_name) = self.d.foreign_key_referent(self, c, remote) else {
+                    return Ok(None);
                 };
                 let mut t = format!(
                     "{}FOREIGN KEY({}) REFERENCES {remote_name} ({})",
@@ -371,14 +330,7 @@ impl R {
                     self.cols(&c.ref_columns)
                 );
                 if let Some(m) = &c.match_ {
-                    if self.b.dialect == Dialect::Mysql {
-                        return Err(DdlError::Compile(
-                            "MySQL ignores the 'MATCH' keyword while at the same time causes \
-                             ON UPDATE/ON DELETE clauses to be ignored."
-                                .into(),
-                        ));
-                    }
-                    t.push_str(&format!(" MATCH {m}"));
+                    t.push_str(&self.d.constraint_match(m)?);
                 }
                 if let Some(d) = &c.ondelete {
                     t.push_str(&format!(" ON DELETE {d}"));
@@ -387,7 +339,7 @@ impl R {
                     t.push_str(&format!(" ON UPDATE {u}"));
                 }
                 t.push_str(&self.deferrability(c));
-                if pg && c.not_valid {
+                if self.d.not_valid(c) {
                     t.push_str(" NOT VALID");
                 }
                 t
@@ -399,7 +351,7 @@ impl R {
                     c.sqltext.as_deref().unwrap_or_default()
                 );
                 t.push_str(&self.deferrability(c));
-                if pg && c.not_valid && !c.column_level {
+                if self.d.not_valid(c) {
                     t.push_str(" NOT VALID");
                 }
                 t
@@ -438,16 +390,13 @@ impl R {
             .ok_or_else(|| DdlError::Compile("constraint is not bound to a table".into()))
     }
 
-    /// `AddConstraint` as Alembic's impl runs it.
+    /// `AddConstraint` as the dialect's Alembic impl runs it.
     pub fn add_constraint(&self, c: &Constraint, out: &mut Vec<String>) -> Result<(), DdlError> {
-        if self.b.dialect == Dialect::Sqlite {
-            if c.implicit {
-                // Alembic warns "Skipping unsupported ALTER for creation of
-                // implicit constraint" and goes on.
-                return Ok(());
-            }
-            return Err(sqlite_no_alter());
-        }
+        self.d.add_constraint(self, c, out)
+    }
+
+    /// `ALTER TABLE … ADD <constraint>`.
+    pub fn alter_table_add(&self, c: &Constraint, out: &mut Vec<String>) -> Result<(), DdlError> {
         let table = self.constraint_table(c)?;
         if let Some(clause) = self.constraint_clause(c, None)? {
             out.push(format!("ALTER TABLE {table} ADD {clause}"));
@@ -472,11 +421,8 @@ impl R {
             ConstraintKind::Check => Some("check"),
             _ => None,
         };
-        match self.b.dialect {
-            // MySQL skips CHECK constraints bound to a type.
-            Dialect::Mysql if c.implicit && c.kind == ConstraintKind::Check => {}
-            Dialect::Sqlite if c.implicit => {}
-            _ => out.push(self.drop_constraint(c.name.as_deref(), &table, kind, false)?),
+        if !self.d.skips_drop(c) {
+            out.push(self.drop_constraint(c.name.as_deref(), &table, kind, false)?);
         }
         Ok(())
     }
@@ -488,23 +434,7 @@ impl R {
         type_: Option<&str>,
         if_exists: bool,
     ) -> Result<String, DdlError> {
-        match self.b.dialect {
-            Dialect::Sqlite => Err(sqlite_no_alter()),
-            Dialect::Mysql => self.mysql_drop_constraint(name, table, type_),
-            Dialect::Postgresql => {
-                let name = name.ok_or_else(|| {
-                    DdlError::Compile(
-                        "Can't emit DROP CONSTRAINT for constraint; it has no name".into(),
-                    )
-                })?;
-                Ok(format!(
-                    "ALTER TABLE {} DROP CONSTRAINT {}{}",
-                    self.table(table),
-                    if if_exists { "IF EXISTS " } else { "" },
-                    self.q(name)
-                ))
-            }
-        }
+        self.d.drop_constraint(self, name, table, type_, if_exists)
     }
 
     // ------------------------------------------------------------ tables
@@ -516,11 +446,7 @@ impl R {
         enums: &[EnumType],
         out: &mut Vec<String>,
     ) -> Result<(), DdlError> {
-        if self.b.dialect == Dialect::Postgresql {
-            for e in enums {
-                out.push(self.pg_create_enum(e));
-            }
-        }
+        self.d.before_create_table(self, enums, out);
         let tref = table.table_ref();
         let pk_cols: &[String] = table
             .primary_key
@@ -557,15 +483,7 @@ impl R {
         }
         let mut clauses = Vec::new();
         if let Some(pk) = &table.primary_key {
-            let skip = self.b.dialect == Dialect::Sqlite
-                && sqlite_autoincrement
-                && pk.columns.len() == 1
-                && table
-                    .columns
-                    .iter()
-                    .find(|c| c.name == pk.columns[0])
-                    .is_some_and(|c| c.affinity == "integer" && c.foreign_keys == 0);
-            if !skip {
+            if !self.d.primary_key_inline(table) {
                 let order = pk_order(pk, autoinc.map(|i| table.columns[i].name.as_str()));
                 if let Some(c) = self.constraint_clause(pk, Some(&order))? {
                     clauses.push(c);
@@ -573,7 +491,7 @@ impl R {
             }
         }
         for c in &table.constraints {
-            if self.supports_alter() && c.use_alter {
+            if self.d.supports_alter() && c.use_alter {
                 continue;
             }
             if let Some(clause) = self.constraint_clause(c, None)? {
@@ -586,15 +504,15 @@ impl R {
             text.push_str(&clauses.join(", \n\t"));
         }
         text.push_str("\n)");
-        text.push_str(&self.post_create_table(table));
+        text.push_str(&self.d.post_create_table(self, table));
         out.push(text);
         for idx in &table.indexes {
             out.push(self.create_index(idx, false)?);
         }
-        if self.b.dialect == Dialect::Postgresql {
+        if self.d.comment_statements() {
             if let Some(comment) = &table.comment {
                 if !comment.is_empty() {
-                    out.push(self.set_table_comment(&tref, Some(comment)));
+                    out.push(self.d.set_table_comment(self, &tref, Some(comment)));
                 }
             }
             for col in &table.columns {
@@ -611,38 +529,6 @@ impl R {
             }
         }
         Ok(())
-    }
-
-    fn post_create_table(&self, table: &Table) -> String {
-        match self.b.dialect {
-            Dialect::Postgresql => self.pg_post_create_table(table),
-            Dialect::Mysql => self.mysql_post_create_table(table),
-            Dialect::Sqlite => {
-                let mut opts = Vec::new();
-                if table.kw("sqlite_with_rowid") == Some(&serde_json::Value::Bool(false)) {
-                    opts.push("WITHOUT ROWID");
-                }
-                if kw_true(table.kw("sqlite_strict")) {
-                    opts.push("STRICT");
-                }
-                if opts.is_empty() {
-                    String::new()
-                } else {
-                    format!("\n {}", opts.join(",\n "))
-                }
-            }
-        }
-    }
-
-    fn set_table_comment(&self, table: &TableRef, comment: Option<&str>) -> String {
-        match (self.b.dialect, comment) {
-            (Dialect::Mysql, Some(c)) => {
-                format!("ALTER TABLE {} COMMENT {}", self.table(table), self.lit(c))
-            }
-            (Dialect::Mysql, None) => format!("ALTER TABLE {} COMMENT ''", self.table(table)),
-            (_, Some(c)) => format!("COMMENT ON TABLE {} IS {}", self.table(table), self.lit(c)),
-            (_, None) => format!("COMMENT ON TABLE {} IS NULL", self.table(table)),
-        }
     }
 
     // ------------------------------------------------------------ add_column
@@ -668,7 +554,7 @@ impl R {
             } else {
                 ""
             },
-            self.column_spec_bare(col, &ctx)?
+            self.d.column_spec(self, col, &ctx)?
         );
         if add.inline_primary_key.unwrap_or(false) && col.primary_key {
             text.push_str(" PRIMARY KEY");
@@ -721,7 +607,7 @@ impl R {
         for idx in &add.indexes {
             out.push(self.create_index(idx, false)?);
         }
-        if self.b.dialect == Dialect::Postgresql {
+        if self.d.comment_statements() {
             if let Some(comment) = &col.comment {
                 if !comment.is_empty() {
                     out.push(format!(
@@ -734,15 +620,6 @@ impl R {
             }
         }
         Ok(())
-    }
-
-    /// The column specification without its inline constraints.
-    fn column_spec_bare(&self, col: &Column, ctx: &ColumnCtx) -> Result<String, DdlError> {
-        match self.b.dialect {
-            Dialect::Postgresql => self.pg_column_spec(col, ctx),
-            Dialect::Mysql => Ok(self.mysql_column_spec(col, ctx)),
-            Dialect::Sqlite => self.sqlite_column_spec(col, ctx),
-        }
     }
 
     // ------------------------------------------------------------ alter_column
@@ -795,11 +672,7 @@ impl R {
             out.push(self.column_comment(a, c.text.as_deref())?);
         }
         if let Some(new) = &a.new_name {
-            let rename = if self.b.dialect == Dialect::Sqlite {
-                "RENAME COLUMN"
-            } else {
-                "RENAME"
-            };
+            let rename = self.d.rename_column_keyword();
             out.push(format!(
                 "ALTER TABLE {table} {rename} {col} TO {}",
                 self.q(new)
@@ -823,7 +696,7 @@ impl R {
             DefaultChange::Computed { .. } => Err(computed_error()),
             _ if existing_computed => Err(computed_error()),
             DefaultChange::Identity { identity } => {
-                if self.b.dialect != Dialect::Postgresql {
+                if !self.d.supports_identity_alter() {
                     return Err(identity_error());
                 }
                 if existing_identity {
@@ -838,7 +711,7 @@ impl R {
                 ))
             }
             DefaultChange::Sql { sql } if existing_identity => {
-                if self.b.dialect != Dialect::Postgresql {
+                if !self.d.supports_identity_alter() {
                     return Err(identity_error());
                 }
                 match sql {
@@ -858,10 +731,10 @@ impl R {
     }
 
     fn column_comment(&self, a: &AlterColumn, comment: Option<&str>) -> Result<String, DdlError> {
-        if self.b.dialect != Dialect::Postgresql {
+        if !self.d.comment_statements() {
             return Err(DdlError::Unsupported(format!(
                 "{} cannot change a column comment with ALTER",
-                self.b.dialect
+                self.d.name()
             )));
         }
         Ok(format!(
@@ -894,72 +767,7 @@ impl R {
         let table = self.index_table(idx);
         let ine = if if_not_exists { "IF NOT EXISTS " } else { "" };
         let unique = if idx.unique { "UNIQUE " } else { "" };
-        let o = &idx.options;
-        Ok(match self.b.dialect {
-            Dialect::Postgresql => {
-                let mut t = format!("CREATE {unique}INDEX ");
-                if o.concurrently {
-                    t.push_str("CONCURRENTLY ");
-                }
-                t.push_str(&format!("{ine}{name} ON {} ", self.table(&table)));
-                if let Some(u) = &o.using {
-                    t.push_str(&format!("USING {} ", u.to_lowercase()));
-                }
-                let exprs: Vec<String> = idx
-                    .expressions
-                    .iter()
-                    .map(|e| {
-                        let (text, key) = match e {
-                            IndexExpr::Column { column } => (self.q(column), Some(column)),
-                            IndexExpr::Sql { sql, key } => (sql.clone(), key.as_ref()),
-                        };
-                        match key.and_then(|k| o.ops.get(k)) {
-                            Some(op) => format!("{text} {op}"),
-                            None => text,
-                        }
-                    })
-                    .collect();
-                t.push_str(&format!("({})", exprs.join(", ")));
-                if !o.include.is_empty() {
-                    t.push_str(&format!(" INCLUDE ({})", self.cols(&o.include)));
-                }
-                match o.nulls_not_distinct {
-                    Some(true) => t.push_str(" NULLS NOT DISTINCT"),
-                    Some(false) => t.push_str(" NULLS DISTINCT"),
-                    None => {}
-                }
-                if !o.with.is_empty() {
-                    let params: Vec<String> =
-                        o.with.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                    t.push_str(&format!(" WITH ({})", params.join(", ")));
-                }
-                if let Some(ts) = &o.tablespace {
-                    t.push_str(&format!(" TABLESPACE {}", self.q(ts)));
-                }
-                if let Some(w) = &o.where_ {
-                    t.push_str(&format!(" WHERE {w}"));
-                }
-                t
-            }
-            Dialect::Mysql => self.mysql_create_index(idx, &name, &table, ine, unique),
-            Dialect::Sqlite => {
-                let name = match table.schema.as_deref() {
-                    Some(s) if !s.is_empty() => format!("{}.{name}", self.q(s)),
-                    _ => name,
-                };
-                let exprs: Vec<String> =
-                    idx.expressions.iter().map(|e| self.index_expr(e)).collect();
-                let mut t = format!(
-                    "CREATE {unique}INDEX {ine}{name} ON {} ({})",
-                    self.q(&table.name),
-                    exprs.join(", ")
-                );
-                if let Some(w) = &o.where_ {
-                    t.push_str(&format!(" WHERE {w}"));
-                }
-                t
-            }
-        })
+        Ok(self.d.create_index(self, idx, &name, &table, ine, unique))
     }
 
     pub fn index_expr(&self, e: &IndexExpr) -> String {
@@ -975,31 +783,8 @@ impl R {
         })?;
         let table = self.index_table(idx);
         let ie = if if_exists { "IF EXISTS " } else { "" };
-        let qualified = match table.schema.as_deref() {
-            Some(s) if !s.is_empty() => format!("{}.{name}", self.q(s)),
-            _ => name.clone(),
-        };
-        Ok(match self.b.dialect {
-            Dialect::Postgresql => format!(
-                "DROP INDEX {}{ie}{qualified}",
-                if idx.options.concurrently {
-                    "CONCURRENTLY "
-                } else {
-                    ""
-                }
-            ),
-            Dialect::Mysql => format!("DROP INDEX {ie}{name} ON {}", self.table(&table)),
-            Dialect::Sqlite => format!("DROP INDEX {ie}{qualified}"),
-        })
+        Ok(self.d.drop_index(self, idx, &name, &table, ie))
     }
-}
-
-fn sqlite_no_alter() -> DdlError {
-    DdlError::Unsupported(
-        "No support for ALTER of constraints in SQLite dialect. Please refer to the batch mode \
-         feature which allows for SQLite migrations using a copy-and-move strategy."
-            .into(),
-    )
 }
 
 fn computed_error() -> DdlError {

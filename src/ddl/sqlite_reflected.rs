@@ -8,7 +8,9 @@
 use super::batch::{BatchError, BatchErrorKind};
 use super::ir::*;
 use super::naming::{convention_name, Kind, Subject};
-use crate::db::{quote_identifier, Dialect, SqliteTable};
+use super::quote_identifier;
+use super::reflected::SqliteTable;
+use crate::backend::Dialect;
 
 /// A SQLAlchemy type class as SQLite reflection picks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,23 +1,9 @@
-//! Identifier quoting exactly as SQLAlchemy's `IdentifierPreparer` does it.
+//! Identifier quoting exactly as SQLAlchemy's `IdentifierPreparer` does it;
+//! the quote character and the reserved words are the dialect's.  `db`
+//! quotes its own statements (version table, history) with these too.
 
-use super::reserved;
-use super::{Backend, Dialect};
-
-fn reserved_words(backend: Backend) -> &'static [&'static str] {
-    match (backend.dialect, backend.mariadb) {
-        (Dialect::Postgresql, _) => reserved::POSTGRESQL,
-        (Dialect::Sqlite, _) => reserved::SQLITE,
-        (Dialect::Mysql, false) => reserved::MYSQL,
-        (Dialect::Mysql, true) => reserved::MARIADB,
-    }
-}
-
-fn quote_char(dialect: Dialect) -> char {
-    match dialect {
-        Dialect::Mysql => '`',
-        Dialect::Postgresql | Dialect::Sqlite => '"',
-    }
-}
+use super::dialect::{self, Dialect};
+use crate::backend::{self, Backend};
 
 /// Characters Python's `re.compile(r"^[A-Z0-9_$]+$", re.I)` accepts: besides
 /// ASCII, `ı` and `ſ` (and the Kelvin sign) case-fold into `[A-Z]`.
@@ -28,14 +14,12 @@ fn legal_char(c: char) -> bool {
 /// `IdentifierPreparer._requires_quotes`: reserved word, illegal first
 /// character (digit or `$`), a character outside `[A-Za-z0-9_$]`, or any
 /// upper-case letter.  An empty name is quoted (SQLAlchemy would crash).
-pub fn requires_quotes(name: &str, backend: Backend) -> bool {
+fn requires(name: &str, d: &dyn Dialect) -> bool {
     let lower = name.to_lowercase();
     let Some(first) = name.chars().next() else {
         return true;
     };
-    reserved_words(backend)
-        .binary_search(&lower.as_str())
-        .is_ok()
+    d.reserved_words().binary_search(&lower.as_str()).is_ok()
         || first.is_ascii_digit()
         || first == '$'
         || !name.chars().all(legal_char)
@@ -44,24 +28,45 @@ pub fn requires_quotes(name: &str, backend: Backend) -> bool {
 
 /// `IdentifierPreparer.quote`: the name quoted if it needs to be, with the
 /// quote character doubled inside.
-pub fn quote_identifier(name: &str, backend: Backend) -> String {
-    if requires_quotes(name, backend) {
-        force_quote(name, backend.dialect)
+pub(super) fn quote(name: &str, d: &dyn Dialect) -> String {
+    if requires(name, d) {
+        force(name, d)
     } else {
         name.to_string()
     }
 }
 
 /// `IdentifierPreparer.quote_identifier`: always quoted.
-pub(crate) fn force_quote(name: &str, dialect: Dialect) -> String {
-    let q = quote_char(dialect);
+fn force(name: &str, d: &dyn Dialect) -> String {
+    let q = d.quote_char();
     let doubled: String = [q, q].iter().collect();
     format!("{q}{}{q}", name.replace(q, &doubled))
+}
+
+/// [`requires`] for `backend`.
+pub fn requires_quotes(name: &str, backend: Backend) -> bool {
+    requires(name, dialect::of(backend))
+}
+
+/// [`quote`] for `backend`.
+pub fn quote_identifier(name: &str, backend: Backend) -> String {
+    quote(name, dialect::of(backend))
+}
+
+/// [`force`] for `dialect` (the quote character does not depend on MariaDB).
+pub fn force_quote(name: &str, dialect: backend::Dialect) -> String {
+    force(name, dialect::of(dialect.into()))
+}
+
+/// The reserved words `backend` quotes, sorted, lower case.
+pub fn reserved_words(backend: Backend) -> &'static [&'static str] {
+    dialect::of(backend).reserved_words()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::Dialect;
 
     fn pg() -> Backend {
         Dialect::Postgresql.into()
@@ -92,12 +97,13 @@ mod tests {
         assert!(requires_quotes("analyse", pg()));
         assert!(!requires_quotes("analyse", Dialect::Sqlite.into()));
         // The lists are sorted: binary search relies on it.
-        for list in [
-            reserved::POSTGRESQL,
-            reserved::MYSQL,
-            reserved::MARIADB,
-            reserved::SQLITE,
+        for backend in [
+            pg(),
+            Dialect::Mysql.into(),
+            Backend::new(Dialect::Mysql, true),
+            Dialect::Sqlite.into(),
         ] {
+            let list = reserved_words(backend);
             assert!(list.windows(2).all(|w| w[0] < w[1]));
         }
     }
