@@ -126,6 +126,18 @@ post = sa.Table("post", metadata,
 
 const SERVER_DEFAULTS: &str = "configure = dict(compare_server_default=True)\n";
 const BATCH: &str = "configure = dict(render_as_batch=True)\n";
+/// Check constraints are compared only by the opt-in plugin (Alembic 1.19.2
+/// and later).
+const CHECKS: &str = r#"
+configure = dict(autogenerate_plugins=["alembic.autogenerate.*", "alembic.ext.checkconstraint_byname"])
+"#;
+/// The same in batch mode, the plugin by its name before 1.19.2.
+const BATCH_CHECKS: &str = r#"
+configure = dict(
+    render_as_batch=True,
+    autogenerate_plugins=["alembic.autogenerate.*", "alembic.autogenerate.checkconstraint_byname"],
+)
+"#;
 
 const SCENARIOS: &[Scenario] = &[
     Scenario {
@@ -424,6 +436,7 @@ user_tag = sa.Table("user_tag", metadata,
     },
     Scenario {
         name: "check_constraint_added",
+        shared: CHECKS,
         base: &[USER],
         changed: USER_CHECKED,
         dialects: ALTERING,
@@ -431,9 +444,44 @@ user_tag = sa.Table("user_tag", metadata,
     },
     Scenario {
         name: "batch_check_constraint_dropped",
-        shared: BATCH,
+        shared: BATCH_CHECKS,
         base: USER_CHECKED,
         changed: &[USER],
+        ..S
+    },
+    // Without the plugin the new check constraint is not seen; the column
+    // is.
+    Scenario {
+        name: "check_constraint_not_compared_by_default",
+        base: &[USER],
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.Column("email", sa.String(100), nullable=True),
+    sa.CheckConstraint("length(name) > 0", name="ck_user_name_not_empty"),
+)
+"#,
+        ],
+        ..S
+    },
+    // A plugin left out: the comment's change is not seen; the index is.
+    Scenario {
+        name: "comments_plugin_excluded",
+        shared: r#"
+configure = dict(autogenerate_plugins=["alembic.autogenerate.*", "~alembic.autogenerate.comments"])
+"#,
+        base: &[r#"
+user = sa.Table("user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False, comment="full name"),
+)
+"#],
+        changed: &[r#"
+user = sa.Table("user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False, comment="display name", index=True),
+)
+"#],
+        dialects: ALTERING,
         ..S
     },
     Scenario {
@@ -1093,6 +1141,29 @@ fn no_target_metadata() {
         p: &projects,
     };
     both_refuse(&mut run, "script mig/env.py does not provide");
+}
+
+/// `autogenerate_plugins` naming a plugin that does not exist: both commands
+/// refuse with Alembic's message.
+#[test]
+fn unknown_plugin() {
+    let Some(alembic) = alembic_bin() else { return };
+    let Some(twins) = Twins::create(Kind::Sqlite, &alembic) else {
+        return;
+    };
+    let projects = Projects::new(&alembic, &twins.alembic_url, "aux");
+    let mut run = Run {
+        alembic: Alembic::new(alembic.clone()),
+        p: &projects,
+    };
+    projects.models(
+        "configure = dict(autogenerate_plugins=[\"alembic.autogenerate.*\", \"alembic.autogenerate.nope\"])\n",
+        &[USER],
+    );
+    both_refuse(
+        &mut run,
+        "Did not locate plugins: alembic.autogenerate.nope",
+    );
 }
 
 /// `check` and `revision --autogenerate` refused alike by both tools, with

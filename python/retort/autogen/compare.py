@@ -11,7 +11,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.util import OrderedSet
 
-from . import ops
+from . import ops, plugins
 
 log = logging.getLogger("alembic.autogenerate.compare")
 
@@ -39,6 +39,7 @@ class Comparison:
         self.include_object = self.opts.get("include_object")
         self.include_name = self.opts.get("include_name")
         self.dialect_name = "mysql" if self.dialect.name in ("mysql", "mariadb") else self.dialect.name
+        self.plugins = plugins.enabled(self.opts)
 
     # -- filters ---------------------------------------------------------------
 
@@ -85,6 +86,8 @@ class Comparison:
 
     def run(self):
         upgrade = ops.Container()
+        if plugins.SCHEMAS not in self.plugins:
+            return upgrade
         schemas = {None}
         if self.opts.get("include_schemas"):
             schemas = set(self.inspector.get_schema_names())
@@ -92,7 +95,8 @@ class Comparison:
             schemas.discard(self.dialect.default_schema_name)
             schemas.add(None)
         schemas = {s for s in schemas if self.name_included(s, "schema", {})}
-        self.compare_tables(schemas, upgrade)
+        if plugins.TABLES in self.plugins:
+            self.compare_tables(schemas, upgrade)
         return upgrade
 
     def compare_tables(self, schemas, upgrade):
@@ -189,10 +193,14 @@ class Comparison:
     # -- tables ----------------------------------------------------------------
 
     def table_comparators(self, modify, schema, tname, conn_table, table):
-        self.compare_indexes(modify, schema, tname, conn_table, table)
-        self.compare_foreign_keys(modify, schema, tname, conn_table, table)
-        self.compare_table_comment(modify, schema, tname, conn_table, table)
-        self.compare_check_constraints(modify, schema, tname, conn_table, table)
+        """The plugins' table comparators, in Alembic's order."""
+        if plugins.CONSTRAINTS in self.plugins:
+            self.compare_indexes(modify, schema, tname, conn_table, table)
+            self.compare_foreign_keys(modify, schema, tname, conn_table, table)
+        if plugins.COMMENTS in self.plugins:
+            self.compare_table_comment(modify, schema, tname, conn_table, table)
+        if plugins.CHECKS in self.plugins:
+            self.compare_check_constraints(modify, schema, tname, conn_table, table)
 
     def compare_columns(self, modify, schema, tname, conn_table, table):
         name = "%s.%s" % (schema, tname) if schema else tname
@@ -224,6 +232,21 @@ class Comparison:
     # -- columns ---------------------------------------------------------------
 
     def column_comparators(self, alter, schema, tname, cname, conn_col, col):
+        """The plugins' column comparators, in Alembic's order."""
+        if plugins.TYPES in self.plugins:
+            self.compare_type(alter, tname, cname, conn_col, col)
+        if plugins.CONSTRAINTS in self.plugins:
+            self.compare_nullable(alter, tname, cname, conn_col, col)
+        if plugins.DEFAULTS in self.plugins:
+            self.compare_server_default(alter, tname, cname, conn_col, col)
+            if col.table._autoincrement_column is col or col.autoincrement is True:
+                alter.autoincrement = True
+            elif col.autoincrement is False:
+                alter.autoincrement = False
+        if plugins.COMMENTS in self.plugins:
+            self.compare_column_comment(alter, tname, cname, conn_col, col)
+
+    def compare_type(self, alter, tname, cname, conn_col, col):
         user_type = self.opts.get("compare_type", True)
         if user_type is not False and self.type_comparable(alter, tname, cname, conn_col, col):
             if callable(user_type):
@@ -235,13 +258,6 @@ class Comparison:
             if is_diff:
                 alter.modify_type = col.type
                 log.info("Detected type change from %r to %r on '%s.%s'", conn_col.type, col.type, tname, cname)
-        self.compare_nullable(alter, tname, cname, conn_col, col)
-        self.compare_server_default(alter, tname, cname, conn_col, col)
-        if col.table._autoincrement_column is col or col.autoincrement is True:
-            alter.autoincrement = True
-        elif col.autoincrement is False:
-            alter.autoincrement = False
-        self.compare_column_comment(alter, tname, cname, conn_col, col)
 
     def type_comparable(self, alter, tname, cname, conn_col, col):
         alter.existing_type = conn_col.type
