@@ -27,6 +27,12 @@ struct Scenario {
     shared: &'static str,
     setup: &'static str,
     dialects: &'static [Kind],
+    /// Whether the database is the model after the upgrade (`check` clean);
+    /// when not, both tools must still report the same.
+    settles: bool,
+    /// Whether the migration can be downgraded (a `drop_constraint` of an
+    /// unnamed constraint cannot).
+    downgrades: bool,
 }
 
 const ALL: &[Kind] = &[Kind::Sqlite, Kind::Postgres, Kind::Mariadb];
@@ -41,6 +47,8 @@ const S: Scenario = Scenario {
     shared: "",
     setup: "",
     dialects: ALL,
+    settles: true,
+    downgrades: true,
 };
 
 /// env.py settings comparing the default schema and `AUX` only.
@@ -461,6 +469,58 @@ user_tag = sa.Table("user_tag", metadata,
 )
 "#,
         ],
+        ..S
+    },
+    // Alembic 1.20 marks a drop_constraint() of an unnamed constraint (the
+    // downgrade here) with a warning comment, and the downgrade fails.
+    Scenario {
+        name: "unnamed_unique_constraint",
+        base: &[USER],
+        changed: &[
+            USER_COLUMNS,
+            r#"    sa.UniqueConstraint("name"),
+)
+"#,
+        ],
+        dialects: ALTERING,
+        downgrades: false,
+        ..S
+    },
+    // An empty comment: no comment from Alembic 1.20 (`comment=None`), an
+    // empty one before, which then differs from the database's none for
+    // ever.
+    Scenario {
+        name: "column_comment_emptied",
+        base: &[r#"
+user = sa.Table("user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False, comment="full name"),
+)
+"#],
+        changed: &[r#"
+user = sa.Table("user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False, comment=""),
+)
+"#],
+        dialects: ALTERING,
+        settles: false,
+        ..S
+    },
+    // Written `comment=''` from Alembic 1.20, left out before.
+    Scenario {
+        name: "empty_comments_on_new_table",
+        base: &[USER],
+        changed: &[
+            USER,
+            r#"
+item = sa.Table("item", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment=""),
+    comment="",
+)
+"#,
+        ],
+        settles: false,
         ..S
     },
     // A plugin left out: the comment's change is not seen; the index is.
@@ -1077,13 +1137,18 @@ fn scenario(run: &mut Run, twins: &Twins, kind: Kind, s: &Scenario) {
     // Applied by retort, nothing is left to generate.
     ok(&run.retort(&["upgrade", "head"]), s.name);
     let after = run.same_check(s.name, "after upgrade");
-    assert_eq!(
-        after.code,
-        Some(0),
-        "{}: drift after upgrade: {}",
-        s.name,
-        after.stdout
-    );
+    if s.settles {
+        assert_eq!(
+            after.code,
+            Some(0),
+            "{}: drift after upgrade: {}",
+            s.name,
+            after.stdout
+        );
+    }
+    if !s.downgrades {
+        return;
+    }
 
     // Downgraded by retort, the database is the base model again (as
     // Alembic sees it: retort's check was compared twice already).
