@@ -11,7 +11,8 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.util import OrderedSet
 
-from . import ops
+from . import ops, plugins
+from .compat import ALEMBIC_1_20
 
 log = logging.getLogger("alembic.autogenerate.compare")
 
@@ -39,6 +40,7 @@ class Comparison:
         self.include_object = self.opts.get("include_object")
         self.include_name = self.opts.get("include_name")
         self.dialect_name = "mysql" if self.dialect.name in ("mysql", "mariadb") else self.dialect.name
+        self.plugins = plugins.enabled(self.opts)
 
     # -- filters ---------------------------------------------------------------
 
@@ -85,6 +87,8 @@ class Comparison:
 
     def run(self):
         upgrade = ops.Container()
+        if plugins.SCHEMAS not in self.plugins:
+            return upgrade
         schemas = {None}
         if self.opts.get("include_schemas"):
             schemas = set(self.inspector.get_schema_names())
@@ -92,7 +96,8 @@ class Comparison:
             schemas.discard(self.dialect.default_schema_name)
             schemas.add(None)
         schemas = {s for s in schemas if self.name_included(s, "schema", {})}
-        self.compare_tables(schemas, upgrade)
+        if plugins.TABLES in self.plugins:
+            self.compare_tables(schemas, upgrade)
         return upgrade
 
     def compare_tables(self, schemas, upgrade):
@@ -189,10 +194,14 @@ class Comparison:
     # -- tables ----------------------------------------------------------------
 
     def table_comparators(self, modify, schema, tname, conn_table, table):
-        self.compare_indexes(modify, schema, tname, conn_table, table)
-        self.compare_foreign_keys(modify, schema, tname, conn_table, table)
-        self.compare_table_comment(modify, schema, tname, conn_table, table)
-        self.compare_check_constraints(modify, schema, tname, conn_table, table)
+        """The plugins' table comparators, in Alembic's order."""
+        if plugins.CONSTRAINTS in self.plugins:
+            self.compare_indexes(modify, schema, tname, conn_table, table)
+            self.compare_foreign_keys(modify, schema, tname, conn_table, table)
+        if plugins.COMMENTS in self.plugins:
+            self.compare_table_comment(modify, schema, tname, conn_table, table)
+        if plugins.CHECKS in self.plugins:
+            self.compare_check_constraints(modify, schema, tname, conn_table, table)
 
     def compare_columns(self, modify, schema, tname, conn_table, table):
         name = "%s.%s" % (schema, tname) if schema else tname
@@ -224,6 +233,21 @@ class Comparison:
     # -- columns ---------------------------------------------------------------
 
     def column_comparators(self, alter, schema, tname, cname, conn_col, col):
+        """The plugins' column comparators, in Alembic's order."""
+        if plugins.TYPES in self.plugins:
+            self.compare_type(alter, tname, cname, conn_col, col)
+        if plugins.CONSTRAINTS in self.plugins:
+            self.compare_nullable(alter, tname, cname, conn_col, col)
+        if plugins.DEFAULTS in self.plugins:
+            self.compare_server_default(alter, tname, cname, conn_col, col)
+            if col.table._autoincrement_column is col or col.autoincrement is True:
+                alter.autoincrement = True
+            elif col.autoincrement is False:
+                alter.autoincrement = False
+        if plugins.COMMENTS in self.plugins:
+            self.compare_column_comment(alter, tname, cname, conn_col, col)
+
+    def compare_type(self, alter, tname, cname, conn_col, col):
         user_type = self.opts.get("compare_type", True)
         if user_type is not False and self.type_comparable(alter, tname, cname, conn_col, col):
             if callable(user_type):
@@ -235,13 +259,6 @@ class Comparison:
             if is_diff:
                 alter.modify_type = col.type
                 log.info("Detected type change from %r to %r on '%s.%s'", conn_col.type, col.type, tname, cname)
-        self.compare_nullable(alter, tname, cname, conn_col, col)
-        self.compare_server_default(alter, tname, cname, conn_col, col)
-        if col.table._autoincrement_column is col or col.autoincrement is True:
-            alter.autoincrement = True
-        elif col.autoincrement is False:
-            alter.autoincrement = False
-        self.compare_column_comment(alter, tname, cname, conn_col, col)
 
     def type_comparable(self, alter, tname, cname, conn_col, col):
         alter.existing_type = conn_col.type
@@ -366,20 +383,22 @@ class Comparison:
     def compare_column_comment(self, alter, tname, cname, conn_col, col):
         if not self.dialect.supports_comments:
             return
-        if conn_col.comment is None and col.comment is None:
+        conn_comment, md_comment = _comment(conn_col.comment), _comment(col.comment)
+        if conn_comment is None and md_comment is None:
             return
-        alter.existing_comment = conn_col.comment
-        if conn_col.comment != col.comment:
-            alter.modify_comment = col.comment
+        alter.existing_comment = conn_comment
+        if conn_comment != md_comment:
+            alter.modify_comment = md_comment
             log.info("Detected column comment '%s.%s'", tname, cname)
 
     def compare_table_comment(self, modify, schema, tname, conn_table, table):
         if not self.dialect.supports_comments or conn_table is None or table is None:
             return
-        if conn_table.comment is None and table.comment is None:
+        conn_comment, md_comment = _comment(conn_table.comment), _comment(table.comment)
+        if conn_comment is None and md_comment is None:
             return
-        if table.comment != conn_table.comment:
-            modify.ops.append(ops.TableComment(tname, schema, table.comment, conn_table.comment))
+        if md_comment != conn_comment:
+            modify.ops.append(ops.TableComment(tname, schema, md_comment, conn_comment))
 
     # -- indexes and unique constraints ----------------------------------------
 
@@ -397,6 +416,12 @@ class Comparison:
         from . import constraints
 
         constraints.compare_foreign_keys(self, modify, schema, tname, conn_table, table)
+
+
+def _comment(comment):
+    """A comment as compared: from Alembic 1.20 an empty one is none (most
+    databases do not store it apart from none)."""
+    return (comment or None) if ALEMBIC_1_20 else comment
 
 
 def _unparenthesized_sql(expr):
@@ -424,6 +449,8 @@ def _mysql_defaults_differ(conn_col, col, md, cd):
         and cd == "'0'"
     ):
         return False
+    if ALEMBIC_1_20:
+        return _mysql_defaults_differ_1_20(conn_col, col, md, cd)
     if cd and conn_col.type._type_affinity is sqltypes.Integer:
         return re.sub(r"^'|'$", "", cd) != md
     if md and col.type._type_affinity is sqltypes.String:
@@ -437,3 +464,41 @@ def _mysql_defaults_differ(conn_col, col, md, cd):
             cd, md = ins.group(1), met.group(1)
         return re.sub(r"(.*?)(?:\(\))?$", r"\1", cd.lower()) != re.sub(r"(.*?)(?:\(\))?$", r"\1", md.lower())
     return cd != md
+
+
+def _mysql_defaults_differ_1_20(conn_col, col, md, cd):
+    """Alembic 1.20's MySQL comparison: numeric defaults (MySQL's ``'1'`` and
+    ``(2.5)``, MariaDB's ``1``) unwrapped on both sides, expressions
+    compared without the parentheses MySQL adds and a trailing ``()``."""
+    if cd and _is_numeric_affinity(conn_col.type):
+        if _strip_numeric_default(cd) == _strip_numeric_default(md):
+            return False
+    elif md and col.type._type_affinity is sqltypes.String:
+        return cd != "'%s'" % re.sub(r"^'|'$", "", md)
+    if cd and md:
+        ins = re.match(r"(.*) (on update.*?)(?:\(\))?$", cd.lower())
+        met = re.match(r"(.*) (on update.*?)(?:\(\))?$", md.lower())
+        if ins:
+            if not met or ins.group(2) != met.group(2):
+                return True
+            cd, md = ins.group(1), met.group(1)
+        return _normalize_expression_default(cd) != _normalize_expression_default(md)
+    return cd != md
+
+
+def _is_numeric_affinity(type_):
+    """Integer, Numeric or Float affinity (Float has Numeric's under
+    SQLAlchemy 2.0, its own under 2.1)."""
+    affinity = type_._type_affinity
+    return affinity is not None and issubclass(affinity, (sqltypes.Integer, sqltypes.Numeric, sqltypes.Float))
+
+
+def _strip_numeric_default(default):
+    if default is None:
+        return None
+    return re.sub(r"^'(.*)'$|^\((.*)\)$", r"\1\2", default)
+
+
+def _normalize_expression_default(default):
+    default = re.sub(r"^\((.*)\)$", r"\1", default.lower())
+    return re.sub(r"\(\)$", "", default)

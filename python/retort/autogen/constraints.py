@@ -413,10 +413,11 @@ def is_type_bound(const):
 
 
 def compare_check_constraints(cmp, modify, schema, tname, conn_table, table):
-    """Named check constraints, matched by name only (Alembic's default
-    ``checkconstraint_byname`` plugin): dropped when only the database has
-    one, added when only the model has one; the expressions are not
-    compared."""
+    """Named check constraints, matched by name only (Alembic's opt-in
+    ``alembic.ext.checkconstraint_byname`` plugin): dropped when only the
+    database has one, added when only the model has one (those a type makes,
+    such as a named ``Boolean(create_constraint=True)``'s, included); the
+    expressions are not compared."""
     if conn_table is None or table is None:
         return
     try:
@@ -436,7 +437,7 @@ def compare_check_constraints(cmp, modify, schema, tname, conn_table, table):
     md_by_name = {
         c.name: c
         for c in candidates
-        if isinstance(c, sa.CheckConstraint) and not is_type_bound(c) and _final_name(c, cmp.dialect) is not None
+        if isinstance(c, sa.CheckConstraint) and _final_name(c, cmp.dialect) is not None
     }
     for name in sorted(set(conn_by_name) - set(md_by_name)):
         const = conn_by_name[name]
