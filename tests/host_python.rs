@@ -213,15 +213,34 @@ fn real_alembic_version(venv: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// What `alembic.__version__` says inside env.py under retort, with `python`.
+/// What `alembic.__version__` says inside env.py under retort, with `python`:
+/// a project of its own whose env.py prints it (`upgrade head --sql`, so
+/// nothing but SQLAlchemy is needed).
 fn version_seen_by_env_py(python: &Path) -> String {
-    let ex = example();
-    let env_py = ex.project.join("alembic/env.py");
-    let mut source = std::fs::read_to_string(&env_py).expect("read env.py");
-    source.push_str("\nimport alembic as _a\nprint('ALEMBIC_VERSION', _a.__version__)\n");
-    std::fs::write(&env_py, source).expect("write env.py");
-    let python = python.to_string_lossy();
-    let out = retort(&ex, &["--python", &python, "upgrade", "head"], &[]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("migrations/versions")).expect("mkdir");
+    std::fs::write(
+        dir.join("alembic.ini"),
+        "[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite://\n",
+    )
+    .expect("write ini");
+    std::fs::write(
+        dir.join("migrations/env.py"),
+        "import alembic\nfrom alembic import context\n\
+         print('ALEMBIC_VERSION', alembic.__version__)\n\
+         context.configure(url='sqlite://', literal_binds=True)\n\
+         with context.begin_transaction():\n    context.run_migrations()\n",
+    )
+    .expect("write env.py");
+    let out = Command::new(retort_bin())
+        .args(["--python", &python.to_string_lossy(), "upgrade", "head", "--sql"])
+        .current_dir(dir)
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("RETORT_PYTHON")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run retort");
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     stdout

@@ -103,6 +103,10 @@ class FakeRuntime:
         self.steps.append({"ir": json.loads(json.dumps(ir))})
 
     def compile_offline(self, construct):
+        # as retort.environment compiles offline: DDL takes no literal_binds
+        # (SQLAlchemy 1.4's DDL compiler refuses the argument)
+        if isinstance(construct, sa.schema.DDLElement):
+            return construct.compile(dialect=self.dialect)
         return construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
 
     def write_offline(self, sql):

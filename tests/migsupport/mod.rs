@@ -128,8 +128,23 @@ impl MigProject {
         let ini = std::fs::read_to_string(src.join("alembic.ini")).expect("read alembic.ini");
         let alembic_ini = dir.join("alembic.ini");
         let retort_ini = dir.join("retort.ini");
-        std::fs::write(&alembic_ini, with_url(&ini, &twins.alembic_url)).expect("write ini");
-        std::fs::write(&retort_ini, with_url(&ini, &twins.retort_url)).expect("write ini");
+        // A `drivers` file pins the driver a dialect's URLs name (one
+        // `dialect+driver` a line), where the fixture tests one driver's ways.
+        let drivers = std::fs::read_to_string(src.join("drivers")).unwrap_or_default();
+        let pinned = |url: &str| {
+            drivers
+                .lines()
+                .map(str::trim)
+                .filter_map(|line| line.split_once('+').map(|(dialect, _)| (dialect, line)))
+                .find_map(|(dialect, scheme)| {
+                    url.strip_prefix(&format!("{dialect}://"))
+                        .map(|rest| format!("{scheme}://{rest}"))
+                })
+                .unwrap_or_else(|| url.to_string())
+        };
+        std::fs::write(&alembic_ini, with_url(&ini, &pinned(&twins.alembic_url)))
+            .expect("write ini");
+        std::fs::write(&retort_ini, with_url(&ini, &pinned(&twins.retort_url))).expect("write ini");
         let steps = std::fs::read_to_string(src.join("steps"))
             .ok()
             .map(|text| parse_steps(&text));

@@ -105,7 +105,9 @@ def run(project, args, seed=None):
 
 
 # Alembic orders the version rows of a step that merges or unmerges
-# branches by iterating a Python set, so the order follows the hash seed.
+# branches by iterating a Python set, so the order follows the hash seed;
+# SQLAlchemy 1.4 orders MySQL's table options (ENGINE=, COMMENT=, …) by one
+# too.  tests/offline_goldens.rs runs retort with one of these seeds.
 SEEDS = range(8)
 ALTERNATIVE = "-- alternative output (Alembic orders this step by a Python set):\n"
 
@@ -139,18 +141,28 @@ def golden(args, seen):
     return "\n".join(head) + "\n" + ALTERNATIVE.join(stdout for _, _, stdout in seen)
 
 
+def seeded(merges, url):
+    return merges or (LINE == "sa14" and url.startswith(("mysql", "mariadb")))
+
+
 def main():
-    if GOLDENS.exists():
+    # With case names, only those cases are rewritten.
+    only = set(sys.argv[1:])
+    if GOLDENS.exists() and not only:
         shutil.rmtree(GOLDENS)
     for name, fixture, url, env in read_cases():
+        if only and name not in only:
+            continue
         target = GOLDENS / name
+        if target.exists():
+            shutil.rmtree(target)
         target.mkdir(parents=True)
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp)
             make_project(fixture, url, env, project)
             merges = has_merges(project)
             for n, args in enumerate(commands(project)):
-                seen = outputs(project, args, merges)
+                seen = outputs(project, args, seeded(merges, url))
                 (target / ("%02d.sql" % n)).write_text(golden(args, seen))
         print("%-28s %d commands" % (name, n + 1))
 

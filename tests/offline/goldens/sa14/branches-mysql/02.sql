@@ -1,0 +1,8 @@
+-- args: downgrade 1d0c4e7a9b21:base --sql
+-- exit: 0
+-- Running downgrade 1d0c4e7a9b21 -> 
+
+DROP TABLE items;
+
+DELETE FROM alembic_version WHERE alembic_version.version_num = '1d0c4e7a9b21';
+

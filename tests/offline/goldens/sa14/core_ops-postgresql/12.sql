@@ -1,0 +1,16 @@
+-- args: downgrade a4c80f1d6e29:71fa3b8e05cd --sql
+-- exit: 0
+BEGIN;
+
+-- Running downgrade a4c80f1d6e29 -> 71fa3b8e05cd
+
+DROP TABLE audit_log;
+
+COMMENT ON COLUMN accounts.email IS NULL;
+
+COMMENT ON TABLE accounts IS NULL;
+
+UPDATE alembic_version SET version_num='71fa3b8e05cd' WHERE alembic_version.version_num = 'a4c80f1d6e29';
+
+COMMIT;
+

@@ -1,0 +1,12 @@
+-- args: downgrade 3f1a9c2e7b01:base --sql
+-- exit: 0
+-- Running downgrade 3f1a9c2e7b01 -> 
+
+DROP INDEX ix_projects_name;
+
+DROP TABLE projects;
+
+DROP TABLE accounts;
+
+DELETE FROM retort_version WHERE retort_version.version_num = '3f1a9c2e7b01';
+

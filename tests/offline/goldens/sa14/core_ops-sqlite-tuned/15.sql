@@ -1,0 +1,68 @@
+-- args: downgrade d93e57b2a810:base --sql
+-- exit: 0
+-- Running downgrade d93e57b2a810 -> a4c80f1d6e29
+
+ALTER TABLE "order" DROP COLUMN "group";
+
+DROP INDEX "ix_MixedCase_CamelColumn";
+
+DROP TABLE "MixedCase";
+
+DROP INDEX ix_order_user;
+
+DROP TABLE "order";
+
+UPDATE retort_version SET version_num='a4c80f1d6e29' WHERE retort_version.version_num = 'd93e57b2a810';
+
+-- Running downgrade a4c80f1d6e29 -> 71fa3b8e05cd
+
+UPDATE retort_version SET version_num='71fa3b8e05cd' WHERE retort_version.version_num = 'a4c80f1d6e29';
+
+-- Running downgrade 71fa3b8e05cd -> 0e9b6a4c2d57
+
+ALTER TABLE projects RENAME COLUMN title TO name;
+
+ALTER TABLE project_members RENAME TO memberships;
+
+UPDATE retort_version SET version_num='0e9b6a4c2d57' WHERE retort_version.version_num = '71fa3b8e05cd';
+
+-- Running downgrade 0e9b6a4c2d57 -> c5d17e3a9f42
+
+UPDATE projects SET owner_id = NULL;
+
+UPDATE accounts SET display_name = NULL WHERE email = 'grace@example.com';
+
+UPDATE retort_version SET version_num='c5d17e3a9f42' WHERE retort_version.version_num = '0e9b6a4c2d57';
+
+-- Running downgrade c5d17e3a9f42 -> 8b24d0e6c913
+
+ALTER TABLE accounts ADD COLUMN bio TEXT;
+
+ALTER TABLE projects DROP COLUMN owner_id;
+
+ALTER TABLE projects DROP COLUMN archived;
+
+ALTER TABLE accounts DROP COLUMN timezone;
+
+UPDATE retort_version SET version_num='8b24d0e6c913' WHERE retort_version.version_num = 'c5d17e3a9f42';
+
+-- Running downgrade 8b24d0e6c913 -> 3f1a9c2e7b01
+
+DROP INDEX ix_projects_account_name;
+
+DROP INDEX ix_memberships_role;
+
+DROP TABLE memberships;
+
+UPDATE retort_version SET version_num='3f1a9c2e7b01' WHERE retort_version.version_num = '8b24d0e6c913';
+
+-- Running downgrade 3f1a9c2e7b01 -> 
+
+DROP INDEX ix_projects_name;
+
+DROP TABLE projects;
+
+DROP TABLE accounts;
+
+DELETE FROM retort_version WHERE retort_version.version_num = '3f1a9c2e7b01';
+

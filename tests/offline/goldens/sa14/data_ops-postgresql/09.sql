@@ -1,0 +1,36 @@
+-- args: downgrade 47f3a0c9d2b8:base --sql
+-- exit: 0
+BEGIN;
+
+-- Running downgrade 47f3a0c9d2b8 -> e2d85b1c4f96
+
+ALTER TABLE invoices DROP COLUMN category;
+
+UPDATE alembic_version SET version_num='e2d85b1c4f96' WHERE alembic_version.version_num = '47f3a0c9d2b8';
+
+-- Running downgrade e2d85b1c4f96 -> 9c4a71e3f260
+
+UPDATE customers SET tier=NULL, total_cents=0;
+
+UPDATE customers SET tier='gold' WHERE customers.id = 5;
+
+UPDATE alembic_version SET version_num='9c4a71e3f260' WHERE alembic_version.version_num = 'e2d85b1c4f96';
+
+-- Running downgrade 9c4a71e3f260 -> 5b0e2f8d1a37
+
+DELETE FROM invoices WHERE invoices.id IN (2, 3, 4, 5);
+
+DELETE FROM customers WHERE id IN (4, 5);
+
+UPDATE alembic_version SET version_num='5b0e2f8d1a37' WHERE alembic_version.version_num = '9c4a71e3f260';
+
+-- Running downgrade 5b0e2f8d1a37 -> 
+
+DROP TABLE invoices;
+
+DROP TABLE customers;
+
+DELETE FROM alembic_version WHERE alembic_version.version_num = '5b0e2f8d1a37';
+
+COMMIT;
+

@@ -1,0 +1,15 @@
+-- args: stamp heads --sql
+-- exit: 0
+BEGIN;
+
+CREATE TABLE alembic_version (
+    version_num VARCHAR(32) NOT NULL, 
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+-- Running stamp_revision  -> 47f3a0c9d2b8
+
+INSERT INTO alembic_version (version_num) VALUES ('47f3a0c9d2b8') RETURNING alembic_version.version_num;
+
+COMMIT;
+

@@ -1,0 +1,58 @@
+-- args: upgrade heads --sql
+-- exit: 1
+-- error: AttributeError: 'NoneType' object has no attribute 'all'
+CREATE TABLE alembic_version (
+    version_num VARCHAR(32) NOT NULL, 
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+-- Running upgrade  -> 5b0e2f8d1a37
+
+CREATE TABLE customers (
+    id INTEGER NOT NULL, 
+    name VARCHAR(100) NOT NULL, 
+    tier VARCHAR(20), 
+    total_cents INTEGER DEFAULT '0' NOT NULL, 
+    PRIMARY KEY (id)
+);
+
+CREATE TABLE invoices (
+    id INTEGER NOT NULL, 
+    customer_id INTEGER NOT NULL, 
+    amount_cents INTEGER NOT NULL, 
+    status VARCHAR(20) DEFAULT 'open' NOT NULL, 
+    issued_on DATE, 
+    paid BOOLEAN DEFAULT (0) NOT NULL, 
+    rate NUMERIC(6, 4), 
+    PRIMARY KEY (id), 
+    FOREIGN KEY(customer_id) REFERENCES customers (id)
+);
+
+INSERT INTO customers (id, name) VALUES (1, 'Ada Lovelace'), (2, 'Grace Hopper'), (3, 'Edsger Dijkstra');
+
+INSERT INTO invoices (id, customer_id, amount_cents) VALUES (1, 1, 1250);
+
+INSERT INTO alembic_version (version_num) VALUES ('5b0e2f8d1a37');
+
+-- Running upgrade 5b0e2f8d1a37 -> 9c4a71e3f260
+
+INSERT INTO customers (id, name, tier) VALUES (4, 'Barbara Liskov', NULL);
+
+INSERT INTO customers (id, name, tier) VALUES (5, 'Tony Hoare''s twin', 'gold');
+
+INSERT INTO invoices (id, customer_id, amount_cents, status, issued_on, paid, rate) VALUES (2, 2, 99000, 'open', '2026-03-31', 0, 0.1250);
+
+INSERT INTO invoices (id, customer_id, amount_cents, status, issued_on, paid, rate) VALUES (3, 2, 15000, 'paid', '2026-02-28', 1, NULL);
+
+INSERT INTO invoices (id, customer_id, amount_cents, status, issued_on, paid, rate) VALUES (4, 4, 420, 'paid', NULL, 1, 1.5);
+
+INSERT INTO invoices (id, customer_id, amount_cents, status, issued_on, paid, rate) VALUES (5, 5, 7, 'void', '2025-12-24', 0, NULL);
+
+UPDATE alembic_version SET version_num='9c4a71e3f260' WHERE alembic_version.version_num = '5b0e2f8d1a37';
+
+-- Running upgrade 9c4a71e3f260 -> e2d85b1c4f96
+
+SELECT invoices.customer_id, sum(invoices.amount_cents) AS sum_1 
+FROM invoices 
+WHERE invoices.status != 'void' GROUP BY invoices.customer_id ORDER BY invoices.customer_id;
+

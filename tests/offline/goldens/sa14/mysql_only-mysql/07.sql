@@ -1,0 +1,30 @@
+-- args: downgrade 8c2d3e4f5a03:base --sql
+-- exit: 0
+-- Running downgrade 8c2d3e4f5a03 -> 8c2d3e4f5a02
+
+DROP TABLE legacy_tags;
+
+UPDATE alembic_version SET version_num='8c2d3e4f5a02' WHERE alembic_version.version_num = '8c2d3e4f5a03';
+
+-- Running downgrade 8c2d3e4f5a02 -> 8c2d3e4f5a01
+
+ALTER TABLE articles MODIFY body TEXT NULL;
+
+ALTER TABLE articles ALTER COLUMN state SET DEFAULT 'draft';
+
+ALTER TABLE articles CHANGE view_count views INTEGER NOT NULL DEFAULT '0';
+
+ALTER TABLE articles MODIFY headline VARCHAR(50) NOT NULL;
+
+ALTER TABLE articles MODIFY headline VARCHAR(50) NULL;
+
+UPDATE articles SET headline = NULL WHERE headline = '(untitled)';
+
+UPDATE alembic_version SET version_num='8c2d3e4f5a01' WHERE alembic_version.version_num = '8c2d3e4f5a02';
+
+-- Running downgrade 8c2d3e4f5a01 -> 
+
+DROP TABLE articles;
+
+DELETE FROM alembic_version WHERE alembic_version.version_num = '8c2d3e4f5a01';
+

@@ -1,0 +1,7 @@
+-- args: upgrade 9d3e4f5a6b05:9d3e4f5a6b06 --sql
+-- exit: 255
+-- Running upgrade 9d3e4f5a6b05 -> 9d3e4f5a6b06
+
+UPDATE accounts SET legacy = NULL WHERE id = 1;
+
+FAILED: This operation cannot proceed in --sql mode; batch mode with dialect sqlite requires a live database connection with which to reflect the table "accounts". To generate a batch SQL migration script using table "move and copy", a complete Table object should be passed to the "copy_from" argument of the batch_alter_table() method so that table reflection can be skipped.

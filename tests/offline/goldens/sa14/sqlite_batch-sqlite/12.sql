@@ -1,0 +1,5 @@
+-- args: downgrade 9d3e4f5a6b06:9d3e4f5a6b05 --sql
+-- exit: 255
+-- Running downgrade 9d3e4f5a6b06 -> 9d3e4f5a6b05
+
+FAILED: This operation cannot proceed in --sql mode; batch mode with dialect sqlite requires a live database connection with which to reflect the table "accounts". To generate a batch SQL migration script using table "move and copy", a complete Table object should be passed to the "copy_from" argument of the batch_alter_table() method so that table reflection can be skipped.

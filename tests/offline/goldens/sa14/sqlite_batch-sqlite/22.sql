@@ -1,0 +1,6 @@
+-- args: stamp 9d3e4f5a6b01:9d3e4f5a6b10 --sql
+-- exit: 0
+-- Running stamp_revision 9d3e4f5a6b01 -> 9d3e4f5a6b10
+
+UPDATE alembic_version SET version_num='9d3e4f5a6b10' WHERE alembic_version.version_num = '9d3e4f5a6b01';
+
