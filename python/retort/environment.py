@@ -743,6 +743,11 @@ class EnvironmentContext:
             render_as_batch=render_as_batch,
             render_item=render_item,
             literal_binds=literal_binds,
+            upgrade_token=upgrade_token,
+            downgrade_token=downgrade_token,
+            alembic_module_prefix=alembic_module_prefix,
+            sqlalchemy_module_prefix=sqlalchemy_module_prefix,
+            user_module_prefix=user_module_prefix,
             on_version_apply=on_version_apply or (),
             template_args=template_args or {},
         )
