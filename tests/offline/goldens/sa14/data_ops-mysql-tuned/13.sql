@@ -1,0 +1,3 @@
+-- args: stamp heads --sql --purge
+-- exit: 255
+FAILED: Can't use --purge with --sql mode

@@ -1,0 +1,3 @@
+-- args: upgrade base:heads
+-- exit: 255
+FAILED: Range revision not allowed
