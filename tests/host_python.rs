@@ -234,7 +234,13 @@ fn version_seen_by_env_py(python: &Path) -> String {
     )
     .expect("write env.py");
     let out = Command::new(retort_bin())
-        .args(["--python", &python.to_string_lossy(), "upgrade", "head", "--sql"])
+        .args([
+            "--python",
+            &python.to_string_lossy(),
+            "upgrade",
+            "head",
+            "--sql",
+        ])
         .current_dir(dir)
         .env_remove("VIRTUAL_ENV")
         .env_remove("RETORT_PYTHON")
