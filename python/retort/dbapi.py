@@ -19,6 +19,7 @@ import datetime
 import decimal
 import json
 import re
+import threading
 import uuid
 
 import _retort
@@ -470,7 +471,11 @@ _SQLITE_DML = re.compile(r"\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(INSERT|UPDATE|DELE
 
 
 class Connection:
-    def __init__(self, url):
+    def __init__(self, url, check_same_thread=False):
+        # Python's sqlite3 refuses use from any thread but the creating one
+        # unless check_same_thread=False (SQLAlchemy 2.0 passes False for a
+        # file database, 1.4 leaves sqlite3's True).
+        self._owner = threading.get_ident() if check_same_thread else None
         try:
             self._handle, self.dialect, self.is_mariadb, self.server_version = _retort.db_connect(url)
         except _retort.DbError as e:
@@ -517,7 +522,16 @@ class Connection:
     def get_autocommit(self):
         return self._autocommit
 
+    def _check_thread(self):
+        if self._owner is not None and self._owner != threading.get_ident():
+            raise ProgrammingError(
+                "SQLite objects created in a thread can only be used in that same thread. "
+                "The object was created in thread id %d and this is thread id %d."
+                % (self._owner, threading.get_ident())
+            )
+
     def _run(self, sql):
+        self._check_thread()
         try:
             return _retort.db_execute(self._handle, sql)
         except _retort.DbError as e:
@@ -527,6 +541,7 @@ class Connection:
         """SQLite: ``sql`` run once per parameter set with the values bound
         natively, as Python's sqlite3 binds them (one prepare for all sets).
         None, with nothing run, for values or text it does not take."""
+        self._check_thread()
         try:
             return _retort.db_execute_bound(self._handle, sql, param_sets)
         except _retort.DbError as e:
@@ -545,6 +560,7 @@ class Connection:
             self._in_tx = True
 
     def cursor(self, *args, **kw):
+        self._check_thread()
         if self.closed:
             raise InterfaceError("connection already closed")
         return Cursor(self)
@@ -732,8 +748,8 @@ DATETIME = _TypeObject("TIMESTAMP", "TIMESTAMPTZ", "DATETIME", "DATE", "TIME")
 ROWID = _TypeObject("OID")
 
 
-def connect(url):
-    return Connection(url)
+def connect(url, check_same_thread=False):
+    return Connection(url, check_same_thread)
 
 
 def _sqlite_version_info():

@@ -289,9 +289,24 @@ def create_engine(url, **kw):
         kw.pop(key, None)
     kw.pop("creator", None)
     kw.pop("async_creator", None)
-    engine = _original_create_engine(ours, creator=lambda: dbapi.connect(original), **kw)
+    same_thread = backend == "sqlite" and _sqlite_checks_same_thread(url, connect_args)
+    engine = _original_create_engine(ours, creator=lambda: dbapi.connect(original, same_thread), **kw)
     engine.url = url
     return engine
+
+
+def _sqlite_checks_same_thread(url, connect_args):
+    """``check_same_thread`` as the installed SQLAlchemy's pysqlite dialect
+    would hand it to sqlite3 for ``url`` (2.0: False for a file database;
+    1.4: sqlite3's default, True), ``connect_args`` over it."""
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    try:
+        _, opts = SQLiteDialect_pysqlite().create_connect_args(url)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy refuses is refused later
+        opts = {}
+    opts.update(connect_args or {})
+    return bool(opts.get("check_same_thread", True))
 
 
 def engine_from_config(configuration, prefix="sqlalchemy.", **kwargs):

@@ -561,11 +561,12 @@ _SQLITE_NO_ALTER = (
     "feature which allows for SQLite migrations using a copy-and-move strategy."
 )
 
+_SQLALCHEMY_LINE = tuple(int(p) for p in sa.__version__.split(".")[:2])
+_SQLALCHEMY_2 = _SQLALCHEMY_LINE >= (2, 0)
+
 # Alembic passes isolate_from_table=True itself from SQLAlchemy 2.1 on
 # (where AddConstraint takes it); earlier versions have no such argument.
-_ADD_CONSTRAINT_OPTS = (
-    {"isolate_from_table": True} if tuple(int(p) for p in sa.__version__.split(".")[:2]) >= (2, 1) else {}
-)
+_ADD_CONSTRAINT_OPTS = {"isolate_from_table": True} if _SQLALCHEMY_LINE >= (2, 1) else {}
 
 
 # --------------------------------------------------------------------------
@@ -1032,6 +1033,9 @@ class Operations:
         types = ("foreignkey", "primary", "unique", "check", None)
         if type_ not in types:
             raise TypeError("'type' can be one of %s" % ", ".join(sorted(repr(x) for x in types)))
+        if if_exists is not None and not _SQLALCHEMY_2:
+            # Alembic's drop_constraint refuses if_exists before SQLAlchemy 2.0
+            raise NotImplementedError("SQLAlchemy 2.0 required")
         t = sa.Table(table_name, self.schema_obj.metadata(), schema=schema)
         generic = sa_schema.Constraint(name=constraint_name)
         t.append_constraint(generic)
